@@ -1,0 +1,36 @@
+//! The handwritten layer over the generated client. This file is its table of contents; each part lives in
+//! `src/ext/` and holds one concern.
+
+/// Configuration: credentials, base URL, timeouts, `from_env`.
+pub mod config;
+/// The public [`Client`] and its scoped copies.
+mod client;
+/// B2B calls (B1–B4), over the generated client.
+mod b2b;
+/// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
+mod consumer;
+/// Models: friendly names for the generated types, and the handwritten consumer models.
+pub mod models;
+/// The one error type and its classification.
+mod error;
+/// Stytch's error types (`error_type`), known and unknown.
+mod error_type;
+/// Decoding response bodies: success payloads and the error envelope, bounded.
+mod decode;
+/// Member sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
+mod session;
+/// Path identifiers: validation before anything is sent.
+mod ids;
+/// The secret wrapper that never prints.
+mod secret;
+/// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
+pub(crate) mod transport;
+
+pub use b2b::B2b;
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, LIVE_BASE_URL, TEST_BASE_URL};
+pub use consumer::Consumer;
+pub use error::{ApiError, Error, InvalidInput, TransportError, TransportErrorKind, UnexpectedBody};
+pub use error_type::ErrorType;
+pub use secret::Secret;
+pub use session::MemberSession;

@@ -1,0 +1,191 @@
+use std::future::Future;
+use std::time::Duration;
+
+use progenitor_client::ResponseValue;
+
+use crate::ext::transport::{self, CallOptions};
+use crate::ext::{decode, ids};
+use crate::generated::builder;
+use crate::generated::types::StytchErrorEnvelope;
+use crate::models::{
+    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
+    RevokeMemberConnectedAppResponse,
+};
+use crate::{Client, Error, MemberSession};
+
+/// The B2B Connected Apps calls, from [`Client::b2b`]. Holds the member session (the client's, unless
+/// overridden here) and per-call options.
+///
+/// ```no_run
+/// # async fn run(client: stytch_connected_apps::Client) -> Result<(), stytch_connected_apps::Error> {
+/// use std::time::Duration;
+/// use stytch_connected_apps::MemberSession;
+///
+/// let admin = MemberSession::jwt("eyJhbGciOi...")?;
+/// let apps = client
+///     .b2b()
+///     .with_session(&admin) // this call only
+///     .timeout(Duration::from_secs(5))
+///     .member_connected_apps("organization-test-1", "member-test-2")
+///     .await?;
+/// for app in apps.connected_apps {
+///     println!("{}: {}", app.name, app.scopes_granted);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct B2b<'a> {
+    client: &'a Client,
+    session: Option<MemberSession>,
+    options: CallOptions,
+}
+
+impl<'a> B2b<'a> {
+    pub(crate) fn new(client: &'a Client, session: Option<MemberSession>, options: CallOptions) -> Self {
+        Self { client, session, options }
+    }
+
+    /// Runs the calls made through this value with `session`, overriding the client's.
+    pub fn with_session(mut self, session: &MemberSession) -> Self {
+        self.session = Some(session.clone());
+        self
+    }
+
+    /// Runs the calls made through this value without a member session (no RBAC check by Stytch).
+    pub fn without_session(mut self) -> Self {
+        self.session = None;
+        self
+    }
+
+    /// Overrides the client's request timeout for the calls made through this value.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// **B1**: the Connected Apps installed by the Organization's Members (at least one completed, unrevoked
+    /// authorization). `organization_id` may also be the organization's slug or external id.
+    pub async fn organization_connected_apps(
+        &self,
+        organization_id: &str,
+    ) -> Result<OrganizationConnectedAppsResponse, Error> {
+        ids::check("organization_id", organization_id)?;
+        let request = self.client.generated().api_organization_v1_connected_apps().organization_id(organization_id);
+        self.run("api_organization_v1_connected_apps", request.member_session(&self.session).send()).await
+    }
+
+    /// **B2**: one Connected App, with the Members who have it installed and the scopes each granted.
+    pub async fn connected_app(
+        &self,
+        organization_id: &str,
+        connected_app_id: &str,
+    ) -> Result<OrganizationConnectedAppResponse, Error> {
+        ids::check("organization_id", organization_id)?;
+        ids::check("connected_app_id", connected_app_id)?;
+        let request = self
+            .client
+            .generated()
+            .api_organization_v1_get_connected_app()
+            .organization_id(organization_id)
+            .connected_app_id(connected_app_id);
+        self.run("api_organization_v1_get_connected_app", request.member_session(&self.session).send()).await
+    }
+
+    /// **B3**: the Connected Apps a Member has completed an authorization flow with and not revoked.
+    /// `member_id` may also be the member's external id.
+    pub async fn member_connected_apps(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+    ) -> Result<MemberConnectedAppsResponse, Error> {
+        ids::check("organization_id", organization_id)?;
+        ids::check("member_id", member_id)?;
+        let request = self
+            .client
+            .generated()
+            .api_organization_v1_organizations_members_get_connected_apps()
+            .organization_id(organization_id)
+            .member_id(member_id);
+        self.run(
+            "api_organization_v1_organizations_members_get_connected_apps",
+            request.member_session(&self.session).send(),
+        )
+        .await
+    }
+
+    /// **B4**: revokes a Connected App's access for a Member, and every active token it holds on the Member's
+    /// behalf. New tokens need a new authorization flow.
+    pub async fn revoke_member_connected_app(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+        connected_app_id: &str,
+    ) -> Result<RevokeMemberConnectedAppResponse, Error> {
+        ids::check("organization_id", organization_id)?;
+        ids::check("member_id", member_id)?;
+        ids::check("connected_app_id", connected_app_id)?;
+        let request = self
+            .client
+            .generated()
+            .api_organization_v1_organizations_members_connected_apps_revoke()
+            .organization_id(organization_id)
+            .member_id(member_id)
+            .connected_app_id(connected_app_id)
+            .body(serde_json::Map::new());
+        self.run(
+            "api_organization_v1_organizations_members_connected_apps_revoke",
+            request.member_session(&self.session).send(),
+        )
+        .await
+    }
+
+    async fn run<T>(
+        &self,
+        operation: &'static str,
+        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
+    ) -> Result<T, Error> {
+        let (result, status) = transport::scoped(self.options.clone(), call).await;
+        match result {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                let limit = self.client.generated().inner.max_body_bytes;
+                Err(decode::from_generated(operation, error, status, limit).await)
+            }
+        }
+    }
+}
+
+/// The generated request builders that take the member-session headers.
+trait AcceptsMemberSession: Sized {
+    fn session_token(self, value: &str) -> Self;
+    fn session_jwt(self, value: &str) -> Self;
+
+    fn member_session(self, session: &Option<MemberSession>) -> Self {
+        match session {
+            None => self,
+            Some(session) if session.is_jwt() => self.session_jwt(session.expose()),
+            Some(session) => self.session_token(session.expose()),
+        }
+    }
+}
+
+macro_rules! accepts_member_session {
+    ($($builder:ident),* $(,)?) => {$(
+        impl AcceptsMemberSession for builder::$builder<'_> {
+            fn session_token(self, value: &str) -> Self {
+                self.x_stytch_member_session(value)
+            }
+            fn session_jwt(self, value: &str) -> Self {
+                self.x_stytch_member_session_jwt(value)
+            }
+        }
+    )*};
+}
+
+accepts_member_session!(
+    ApiOrganizationV1ConnectedApps,
+    ApiOrganizationV1GetConnectedApp,
+    ApiOrganizationV1OrganizationsMembersGetConnectedApps,
+    ApiOrganizationV1OrganizationsMembersConnectedAppsRevoke,
+);

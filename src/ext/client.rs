@@ -1,0 +1,100 @@
+use std::fmt;
+use std::sync::Arc;
+
+use crate::ext::transport::CallOptions;
+use crate::{B2b, ClientBuilder, Consumer, Error, MemberSession, Secret};
+
+/// A Stytch Connected Apps client. Cheap to clone; clones share one connection pool.
+///
+/// ```
+/// use stytch_connected_apps::{Client, MemberSession};
+///
+/// let client = Client::new("project-test-123", "secret-test-456").unwrap();
+/// assert_eq!(client.base_url(), "https://test.stytch.com");
+///
+/// // A copy whose B2B calls run with a member's permissions.
+/// let as_member = client.with_member_session(MemberSession::token("session-token").unwrap());
+/// assert!(as_member.member_session().is_some() && client.member_session().is_none());
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    generated: crate::generated::Client,
+    project_id: Arc<str>,
+    session: Option<MemberSession>,
+}
+
+impl Client {
+    /// A client for this project with the default host (inferred from the project id) and timeouts.
+    pub fn new(project_id: impl Into<String>, secret: impl Into<Secret>) -> Result<Self, Error> {
+        ClientBuilder::new(project_id, secret).build()
+    }
+
+    /// Starts configuring a client (base URL, timeouts).
+    pub fn builder(project_id: impl Into<String>, secret: impl Into<Secret>) -> ClientBuilder {
+        ClientBuilder::new(project_id, secret)
+    }
+
+    /// A client configured from `STYTCH_PROJECT_ID`, `STYTCH_SECRET` and optional `STYTCH_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(generated: crate::generated::Client, project_id: Arc<str>) -> Self {
+        Self { generated, project_id, session: None }
+    }
+
+    /// A copy of this client whose B2B calls carry `session` (`X-Stytch-Member-Session` for a token,
+    /// `X-Stytch-Member-SessionJWT` for a JWT), so Stytch enforces the member's RBAC permissions and tenancy.
+    /// Consumer calls never carry it.
+    #[must_use]
+    pub fn with_member_session(&self, session: MemberSession) -> Self {
+        Self { session: Some(session), ..self.clone() }
+    }
+
+    /// A copy of this client without a member session.
+    #[must_use]
+    pub fn without_member_session(&self) -> Self {
+        Self { session: None, ..self.clone() }
+    }
+
+    /// The member session this client's B2B calls carry, if any.
+    pub fn member_session(&self) -> Option<&MemberSession> {
+        self.session.as_ref()
+    }
+
+    /// The base URL requests go to, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.generated)
+    }
+
+    /// The project id requests authenticate as.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// The B2B calls (B1–B4). Set per-call options on the returned value.
+    pub fn b2b(&self) -> B2b<'_> {
+        B2b::new(self, self.session.clone(), CallOptions::default())
+    }
+
+    /// The consumer calls (C1–C2). Set per-call options on the returned value.
+    pub fn consumer(&self) -> Consumer<'_> {
+        Consumer::new(self, CallOptions::default())
+    }
+
+    /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and
+    /// timeouts, but raw progenitor errors and no id validation.
+    pub fn generated(&self) -> &crate::generated::Client {
+        &self.generated
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url())
+            .field("member_session", &self.session)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,227 @@
+//! Client configuration: credentials, base URL, timeouts.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+use crate::ext::transport::ClientState;
+use crate::{Client, Error, InvalidInput, Secret};
+
+/// Stytch's live environment, used when the project id starts with `project-live-`.
+pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
+/// Stytch's test environment, used for every other project id.
+pub const TEST_BASE_URL: &str = "https://test.stytch.com";
+/// How long establishing a connection may take, unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one request may take from sending to the last byte of the response, unless configured otherwise.
+/// Stytch's own server-side timeout is about 30 s.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(35);
+/// The largest response body read, unless configured otherwise.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use stytch_connected_apps::Client;
+///
+/// let client = Client::builder("project-test-123", "secret-test-456")
+///     .base_url("http://127.0.0.1:8080")
+///     .connect_timeout(Duration::from_secs(2))
+///     .request_timeout(Duration::from_secs(10))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+/// assert!(!format!("{client:?}").contains("secret-test-456"));
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    project_id: String,
+    secret: Secret,
+    base_url: Option<String>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl ClientBuilder {
+    /// Starts from a project id and secret, with the default host and timeouts.
+    pub fn new(project_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Self {
+            project_id: project_id.into(),
+            secret: secret.into(),
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+
+    /// Reads `STYTCH_PROJECT_ID`, `STYTCH_SECRET` and, if set, `STYTCH_BASE_URL` from the environment.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let required = |name: &'static str| {
+            var(name)
+                .filter(|value| !value.is_empty())
+                .ok_or(Error::Configuration(format!("environment variable {name} is not set").into()))
+        };
+        let mut builder = Self::new(required("STYTCH_PROJECT_ID")?, required("STYTCH_SECRET")?);
+        if let Some(url) = var("STYTCH_BASE_URL").filter(|value| !value.is_empty()) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// Sends requests to this URL instead of the host inferred from the project id: a custom domain, a test
+    /// server, the emulator. It may carry a path prefix; a trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Limits how long establishing a connection may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Limits how long each request may take, from sending it to the last byte of the response.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Limits how many bytes of a response body are read.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        check_project_id(&self.project_id)?;
+        if self.secret.expose().is_empty() {
+            return Err(InvalidInput::new("secret", "must not be empty").into());
+        }
+        let base_url = match &self.base_url {
+            Some(url) => check_base_url(url)?,
+            None => base_url_for(&self.project_id).to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .default_headers(auth_headers(&self.project_id, &self.secret)?)
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            // An API client has no business following redirects (and would re-send credentials).
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Configuration(format!("cannot build the HTTP client: {e}").into()))?;
+        let state = ClientState { max_body_bytes: self.max_body_bytes };
+        Ok(Client::from_parts(
+            crate::generated::Client::new_with_client(&base_url, http, state),
+            self.project_id.into(),
+        ))
+    }
+}
+
+/// The Stytch host for a project id: live for `project-live-...`, test otherwise (as every official SDK does).
+pub fn base_url_for(project_id: &str) -> &'static str {
+    if project_id.starts_with("project-live-") { LIVE_BASE_URL } else { TEST_BASE_URL }
+}
+
+fn check_project_id(project_id: &str) -> Result<(), Error> {
+    let reason = if project_id.is_empty() {
+        "must not be empty"
+    } else if project_id.contains(':') {
+        "must not contain `:` (it is the Basic-auth user name)"
+    } else if !project_id.bytes().all(|b| b.is_ascii_graphic()) {
+        "must be visible ASCII"
+    } else {
+        return Ok(());
+    };
+    Err(InvalidInput::new("project id", reason).into())
+}
+
+fn check_base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::Configuration(format!("base URL {url:?} is not a URL: {e}").into()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Configuration(
+            format!("base URL {url:?} must be http(s) without query or fragment").into(),
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Configuration("base URL must not carry credentials".into()));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// The `Authorization: Basic` header, marked sensitive so that no `Debug` of the HTTP client prints it.
+fn auth_headers(project_id: &str, secret: &Secret) -> Result<HeaderMap, Error> {
+    let credentials = base64::engine::general_purpose::STANDARD.encode(format!("{project_id}:{}", secret.expose()));
+    let mut value = HeaderValue::try_from(format!("Basic {credentials}"))
+        .map_err(|_| Error::Configuration("credentials do not form a valid header".into()))?;
+    value.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, value);
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infers_the_host_from_the_project_id() {
+        assert_eq!(base_url_for("project-live-abc"), LIVE_BASE_URL);
+        assert_eq!(base_url_for("project-test-abc"), TEST_BASE_URL);
+        assert_eq!(base_url_for("anything"), TEST_BASE_URL);
+    }
+
+    #[test]
+    fn reads_the_environment() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        let client = ClientBuilder::from_vars(vars(&[("STYTCH_PROJECT_ID", "project-live-1"), ("STYTCH_SECRET", "s")]))
+            .and_then(ClientBuilder::build)
+            .unwrap();
+        assert_eq!(client.base_url(), LIVE_BASE_URL);
+        let client = ClientBuilder::from_vars(vars(&[
+            ("STYTCH_PROJECT_ID", "project-live-1"),
+            ("STYTCH_SECRET", "s"),
+            ("STYTCH_BASE_URL", "http://127.0.0.1:9/prefix/"),
+        ]))
+        .and_then(ClientBuilder::build)
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/prefix");
+        let err = ClientBuilder::from_vars(vars(&[("STYTCH_PROJECT_ID", "p")])).unwrap_err();
+        assert!(err.to_string().contains("STYTCH_SECRET"), "{err}");
+        let err = ClientBuilder::from_vars(vars(&[("STYTCH_SECRET", "s"), ("STYTCH_PROJECT_ID", "")])).unwrap_err();
+        assert!(err.to_string().contains("STYTCH_PROJECT_ID"), "{err}");
+    }
+
+    #[test]
+    fn rejects_bad_configuration_without_echoing_the_secret() {
+        let bad = [
+            ClientBuilder::new("", "s3cr3t-value"),
+            ClientBuilder::new("pro:ject", "s3cr3t-value"),
+            ClientBuilder::new("project-test-1", ""),
+            ClientBuilder::new("project-test-1", "s3cr3t-value").base_url("ftp://x"),
+            ClientBuilder::new("project-test-1", "s3cr3t-value").base_url("not a url"),
+            ClientBuilder::new("project-test-1", "s3cr3t-value").base_url("http://u:p@x"),
+            ClientBuilder::new("project-test-1", "s3cr3t-value").base_url("http://x/?q=1"),
+        ];
+        for builder in bad {
+            let err = builder.build().unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("s3cr3t-value"));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The response models. B2B models are the types progenitor generates (re-exported here under readable names;
+//! the originals stay in [`crate::generated::types`]). The consumer models are handwritten, because the vendored
+//! B2B spec lacks those endpoints; they mirror Stytch's Consumer OpenAPI and derive the same traits.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
+pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
+pub use crate::generated::types::ApiOrganizationV1MemberConnectedApp as MemberConnectedApp;
+pub use crate::generated::types::ApiOrganizationV1OrganizationConnectedApp as OrganizationConnectedApp;
+pub use crate::generated::types::ApiOrganizationV1OrganizationConnectedAppActiveMember as ActiveMember;
+pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersConnectedAppsRevokeResponse as RevokeMemberConnectedAppResponse;
+pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersGetConnectedAppsResponse as MemberConnectedAppsResponse;
+pub use crate::generated::types::StytchErrorEnvelope as ErrorEnvelope;
+
+/// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct UserConnectedAppsResponse {
+    /// An array of Connected Apps with which the User has successfully completed an authorization flow.
+    pub connected_apps: Vec<UserConnectedApp>,
+    /// Globally unique UUID that is returned with every API call. Log it; Stytch support asks for it.
+    pub request_id: String,
+    /// The HTTP status code of the response.
+    pub status_code: i32,
+}
+
+/// One app of a [`UserConnectedAppsResponse`] (`api_user_v1_UserConnectedApp`).
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct UserConnectedApp {
+    /// The type of Connected App. Documented values are `first_party`, `first_party_public`, `third_party` and
+    /// `third_party_public`; any other value is kept as sent.
+    pub client_type: String,
+    /// The ID of the Connected App.
+    pub connected_app_id: String,
+    /// A description of the Connected App.
+    pub description: String,
+    /// The logo URL of the Connected App, if any (Stytch sends `null` when there is none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The name of the Connected App.
+    pub name: String,
+    /// The scopes granted at the completion of the last authorization flow, as ONE space-separated string
+    /// (e.g. `"openid profile email"`).
+    pub scopes_granted: String,
+}
+
+/// **C2** response (`api_user_v1_RevokeResponse`).
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct RevokeUserConnectedAppResponse {
+    /// Globally unique UUID that is returned with every API call.
+    pub request_id: String,
+    /// The HTTP status code of the response.
+    pub status_code: i32,
+}
