@@ -40,9 +40,7 @@ fn generate() -> Result<(), String> {
         .with_inner_type(tokens(INNER_TYPE)?)
         .with_hooks(progenitor::HooksMode::Expected);
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&spec)
-        .map_err(context("progenitor rejected the spec"))?;
+    let tokens = generator.generate_tokens(&spec).map_err(context("progenitor rejected the spec"))?;
     let file: syn::File = syn::parse2(tokens).map_err(context("generated code does not parse"))?;
     let out_dir = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set (run through cargo)")?;
     let out = PathBuf::from(out_dir).join(OUTPUT);

@@ -1,28 +1,28 @@
 //! The handwritten layer over the generated client. This file is its table of contents; each part lives in
 //! `src/ext/` and holds one concern.
 
-/// Configuration: credentials, base URL, timeouts, `from_env`.
-pub mod config;
-/// The public [`Client`] and its scoped copies.
-mod client;
 /// B2B calls (B1–B4), over the generated client.
 mod b2b;
+/// The public [`Client`] and its scoped copies.
+mod client;
+/// Configuration: credentials, base URL, timeouts, `from_env`.
+pub mod config;
 /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
 mod consumer;
-/// Models: friendly names for the generated types, and the handwritten consumer models.
-pub mod models;
+/// Decoding response bodies: success payloads and the error envelope, bounded.
+mod decode;
 /// The one error type and its classification.
 mod error;
 /// Stytch's error types (`error_type`), known and unknown.
 mod error_type;
-/// Decoding response bodies: success payloads and the error envelope, bounded.
-mod decode;
-/// Member sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
-mod session;
 /// Path identifiers: validation before anything is sent.
 mod ids;
+/// Models: friendly names for the generated types, and the handwritten consumer models.
+pub mod models;
 /// The secret wrapper that never prints.
 mod secret;
+/// Member sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
+mod session;
 /// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
 pub(crate) mod transport;
 

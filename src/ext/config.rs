@@ -153,9 +153,7 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::Configuration(format!("base URL {url:?} is not a URL: {e}").into()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Configuration(
-            format!("base URL {url:?} must be http(s) without query or fragment").into(),
-        ));
+        return Err(Error::Configuration(format!("base URL {url:?} must be http(s) without query or fragment").into()));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::Configuration("base URL must not carry credentials".into()));

@@ -54,11 +54,8 @@ impl<'a> Consumer<'a> {
     ) -> Result<RevokeUserConnectedAppResponse, Error> {
         ids::check("user_id", user_id)?;
         ids::check("connected_app_id", connected_app_id)?;
-        let path = format!(
-            "/v1/users/{}/connected_apps/{}/revoke",
-            ids::encode(user_id),
-            ids::encode(connected_app_id)
-        );
+        let path =
+            format!("/v1/users/{}/connected_apps/{}/revoke", ids::encode(user_id), ids::encode(connected_app_id));
         self.run("api_user_v1_revoke", Method::POST, path, true).await
     }
 

@@ -13,7 +13,11 @@ use crate::{ApiError, Error, ErrorType, InvalidInput, TransportError, Unexpected
 pub(crate) const EXCERPT_LIMIT: usize = 1024;
 
 /// Decodes a success body as `T`.
-pub(crate) fn success<T: DeserializeOwned>(operation: &'static str, status: StatusCode, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn success<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| unexpected_body(operation, status, &e, body))
 }
 
@@ -96,7 +100,10 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 /// Reads at most `limit` bytes of a response body; the rest is left unread (and the connection dropped).
 /// Returns the bytes and whether the body was longer.
-pub(crate) async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<(Bytes, bool), reqwest::Error> {
+pub(crate) async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(Bytes, bool), reqwest::Error> {
     let mut buffer = BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
         let room = limit - buffer.len();
@@ -148,9 +155,9 @@ pub(crate) async fn from_generated(
                 Err(e) => Error::Transport(TransportError::new(operation, e)),
             }
         }
-        GeneratedError::CommunicationError(e) | GeneratedError::ResponseBodyError(e) | GeneratedError::InvalidUpgrade(e) => {
-            Error::Transport(TransportError::new(operation, e))
-        }
+        GeneratedError::CommunicationError(e)
+        | GeneratedError::ResponseBodyError(e)
+        | GeneratedError::InvalidUpgrade(e) => Error::Transport(TransportError::new(operation, e)),
         GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => {
             InvalidInput::new("request", reason).into()
         }

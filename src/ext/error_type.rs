@@ -50,10 +50,7 @@ impl ErrorType {
     pub fn as_str(&self) -> &str {
         match self {
             ErrorType::Other(other) => other,
-            known => KNOWN
-                .iter()
-                .find(|(variant, _)| variant == known)
-                .map_or("", |(_, name)| name),
+            known => KNOWN.iter().find(|(variant, _)| variant == known).map_or("", |(_, name)| name),
         }
     }
 

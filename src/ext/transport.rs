@@ -100,10 +100,7 @@ pub(crate) async fn send(
     let mut request = builder.build().map_err(transport)?;
     let info = OperationInfo { operation_id: operation };
     // Our `pre` never fails; the conversion only satisfies the signature.
-    client
-        .pre::<()>(&mut request, &info)
-        .await
-        .map_err(|e| Error::Configuration(e.to_string().into()))?;
+    client.pre::<()>(&mut request, &info).await.map_err(|e| Error::Configuration(e.to_string().into()))?;
     let response = client.exec(request, &info).await.map_err(transport)?;
     let status = response.status();
     let limit = client.inner().max_body_bytes;

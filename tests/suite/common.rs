@@ -1,0 +1,202 @@
+//! Shared by the suite: credentials, fixtures, a client pointed at a loopback mock server, and the matcher that
+//! pins down the exact request that must go out.
+
+use httpmock::{MockServer, When};
+use stytch_connected_apps::Client;
+
+pub const PROJECT_ID: &str = "project-test-6f3c1d2e-aaaa-bbbb-cccc-000000000001";
+pub const SECRET: &str = "secret-test-K9s8T7u6V5w4X3y2Z1-TOPSECRET";
+/// `Basic ` + base64(`PROJECT_ID:SECRET`), computed outside this crate (Python's `base64.b64encode`).
+pub const BASIC_AUTH: &str = "Basic cHJvamVjdC10ZXN0LTZmM2MxZDJlLWFhYWEtYmJiYi1jY2NjLTAwMDAwMDAwMDAwMTpzZWNyZXQtdGVzdC1LOXM4VDd1NlY1dzRYM3kyWjEtVE9QU0VDUkVU";
+/// The credential as it travels, without the scheme: must never be printed either.
+pub const BASIC_CREDENTIAL: &str = "cHJvamVjdC10ZXN0LTZmM2MxZDJlLWFhYWEtYmJiYi1jY2NjLTAwMDAwMDAwMDAwMTpzZWNyZXQtdGVzdC1LOXM4VDd1NlY1dzRYM3kyWjEtVE9QU0VDUkVU";
+pub const USER_AGENT: &str = concat!("stytch-connected-apps/", env!("CARGO_PKG_VERSION"), " (rust)");
+pub const SESSION_TOKEN: &str = "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q";
+pub const SESSION_JWT: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtZW1iZXItdGVzdCJ9.c2lnbmF0dXJlLXRlc3Q";
+pub const REQUEST_ID: &str = "request-id-test-b05c992f-ebdc-489d-a754-c7e70ba13141";
+
+pub const ORG: &str = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931";
+pub const MEMBER: &str = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f";
+pub const USER: &str = "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6";
+pub const APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
+
+pub mod fixtures {
+    pub const B1_200: &str = include_str!("../fixtures/seed001_b1_200.json");
+    pub const B2_200_SEED: &str = include_str!("../fixtures/seed002_b2_200.json");
+    pub const B2_200_WITH_REQUEST_ID: &str = include_str!("../fixtures/b2_200_with_request_id.json");
+    pub const B3_200_SEED: &str = include_str!("../fixtures/seed003_b3_200.json");
+    pub const B3_200: &str = include_str!("../fixtures/b3_200.json");
+    pub const C1_200: &str = include_str!("../fixtures/seed004_c1_200.json");
+    pub const REVOKE_200: &str = include_str!("../fixtures/revoke_200.json");
+    pub const E401: &str = include_str!("../fixtures/seed001_401.json");
+    pub const E403_SESSION: &str = include_str!("../fixtures/error_403_session_authorization.json");
+    pub const E403_TENANCY: &str = include_str!("../fixtures/error_403_tenancy.json");
+    pub const E404_APP: &str = include_str!("../fixtures/error_404_connected_app.json");
+    pub const E429: &str = include_str!("../fixtures/seed001_429.json");
+    pub const E500: &str = include_str!("../fixtures/seed001_500.json");
+    pub const E_OAUTH: &str = include_str!("../fixtures/error_oauth_alias.json");
+    pub const E_UNKNOWN_TYPE: &str = include_str!("../fixtures/error_unknown_type.json");
+    pub const HTML_502: &str = include_str!("../fixtures/proxy_502.html");
+}
+
+/// A mock server on 127.0.0.1 and a client that talks to it.
+pub async fn start() -> (MockServer, Client) {
+    let server = MockServer::start_async().await;
+    let client = Client::builder(PROJECT_ID, SECRET).base_url(server.base_url()).build().expect("valid test config");
+    (server, client)
+}
+
+/// Which member-session header the request must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Session {
+    None,
+    Token,
+    Jwt,
+}
+
+/// The one request that must go out.
+#[derive(Clone, Debug)]
+pub struct Expect {
+    /// `GET` or `POST`.
+    pub method: &'static str,
+    pub path: String,
+    pub session: Session,
+    /// `None`: no body and no content type (GETs). `Some(b)`: exactly `b`, as JSON.
+    pub body: Option<&'static str>,
+}
+
+impl Expect {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self { method: "GET", path: path.into(), session: Session::None, body: None }
+    }
+
+    pub fn revoke(path: impl Into<String>) -> Self {
+        Self { method: "POST", path: path.into(), session: Session::None, body: Some("{}") }
+    }
+
+    pub fn with_session(mut self, session: Session) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// Matches only this exact request: method, raw (still percent-encoded) path, no query, Basic auth, user
+    /// agent, `Accept`, no `api-version`, the session header (or none) and the body (or none).
+    pub fn matcher(&self, when: When) -> When {
+        let when = when
+            .method(self.method)
+            .path(self.path.clone())
+            .is_true(|req| req.uri().query().is_none())
+            .header("authorization", BASIC_AUTH)
+            .header("user-agent", USER_AGENT)
+            .header("accept", "application/json")
+            .header_missing("api-version");
+        let when = match self.session {
+            Session::None => {
+                when.header_missing("x-stytch-member-session").header_missing("x-stytch-member-sessionjwt")
+            }
+            Session::Token => {
+                when.header("x-stytch-member-session", SESSION_TOKEN).header_missing("x-stytch-member-sessionjwt")
+            }
+            Session::Jwt => {
+                when.header("x-stytch-member-sessionjwt", SESSION_JWT).header_missing("x-stytch-member-session")
+            }
+        };
+        match self.body {
+            Some(body) => when.header("content-type", "application/json").body(body),
+            None => when
+                .header_missing("content-type")
+                .header_missing("content-length")
+                .is_true(|req| req.body().is_empty()),
+        }
+    }
+}
+
+pub fn b1_path(org: &str) -> String {
+    format!("/v1/b2b/organizations/{org}/connected_apps")
+}
+
+pub fn b2_path(org: &str, app: &str) -> String {
+    format!("/v1/b2b/organizations/{org}/connected_apps/{app}")
+}
+
+pub fn b3_path(org: &str, member: &str) -> String {
+    format!("/v1/b2b/organizations/{org}/members/{member}/connected_apps")
+}
+
+pub fn b4_path(org: &str, member: &str, app: &str) -> String {
+    format!("/v1/b2b/organizations/{org}/members/{member}/connected_apps/{app}/revoke")
+}
+
+pub fn c1_path(user: &str) -> String {
+    format!("/v1/users/{user}/connected_apps")
+}
+
+pub fn c2_path(user: &str, app: &str) -> String {
+    format!("/v1/users/{user}/connected_apps/{app}/revoke")
+}
+
+/// The six operations, for tests that run the same case against each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    B1,
+    B2,
+    B3,
+    B4,
+    C1,
+    C2,
+}
+
+impl Op {
+    pub const ALL: [Op; 6] = [Op::B1, Op::B2, Op::B3, Op::B4, Op::C1, Op::C2];
+    pub const B2B: [Op; 4] = [Op::B1, Op::B2, Op::B3, Op::B4];
+
+    /// The exact request this operation sends for the standard ids, without a session.
+    pub fn expect(self) -> Expect {
+        match self {
+            Op::B1 => Expect::get(b1_path(ORG)),
+            Op::B2 => Expect::get(b2_path(ORG, APP)),
+            Op::B3 => Expect::get(b3_path(ORG, MEMBER)),
+            Op::B4 => Expect::revoke(b4_path(ORG, MEMBER, APP)),
+            Op::C1 => Expect::get(c1_path(USER)),
+            Op::C2 => Expect::revoke(c2_path(USER, APP)),
+        }
+    }
+
+    /// The operation name errors report.
+    pub fn operation(self) -> &'static str {
+        match self {
+            Op::B1 => "api_organization_v1_connected_apps",
+            Op::B2 => "api_organization_v1_get_connected_app",
+            Op::B3 => "api_organization_v1_organizations_members_get_connected_apps",
+            Op::B4 => "api_organization_v1_organizations_members_connected_apps_revoke",
+            Op::C1 => "api_user_v1_connected_apps",
+            Op::C2 => "api_user_v1_revoke",
+        }
+    }
+
+    /// A success body for this operation.
+    pub fn success_body(self) -> &'static str {
+        match self {
+            Op::B1 => fixtures::B1_200,
+            Op::B2 => fixtures::B2_200_WITH_REQUEST_ID,
+            Op::B3 => fixtures::B3_200,
+            Op::C1 => fixtures::C1_200,
+            Op::B4 | Op::C2 => fixtures::REVOKE_200,
+        }
+    }
+
+    /// Calls the operation with the standard ids; the typed result re-serialized for uniform comparison.
+    pub async fn call(self, client: &Client) -> Result<serde_json::Value, stytch_connected_apps::Error> {
+        fn json(value: impl serde::Serialize) -> serde_json::Value {
+            serde_json::to_value(value).expect("models serialize")
+        }
+        Ok(match self {
+            Op::B1 => json(client.b2b().organization_connected_apps(ORG).await?),
+            Op::B2 => json(client.b2b().connected_app(ORG, APP).await?),
+            Op::B3 => json(client.b2b().member_connected_apps(ORG, MEMBER).await?),
+            Op::B4 => json(client.b2b().revoke_member_connected_app(ORG, MEMBER, APP).await?),
+            Op::C1 => json(client.consumer().user_connected_apps(USER).await?),
+            Op::C2 => json(client.consumer().revoke_user_connected_app(USER, APP).await?),
+        })
+    }
+}

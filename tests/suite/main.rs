@@ -1,0 +1,16 @@
+//! The integration suite: every endpoint and concern against httpmock servers on 127.0.0.1.
+//! One test binary (modules by endpoint or concern) keeps link time low.
+
+mod common;
+
+mod b2b_connected_app;
+mod b2b_member_connected_apps;
+mod b2b_organization_connected_apps;
+mod b2b_revoke;
+mod consumer_revoke;
+mod consumer_user_connected_apps;
+mod errors;
+mod ids;
+mod secrets;
+mod sessions;
+mod timeouts;

@@ -1,0 +1,111 @@
+//! Member sessions: the matching header on every B2B call, per-call overrides, validation before sending.
+
+use crate::common::*;
+use stytch_connected_apps::{Error, MemberSession};
+
+#[tokio::test]
+async fn a_client_scoped_token_is_sent_on_every_b2b_call() {
+    let (server, client) = start().await;
+    let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
+    for op in Op::B2B {
+        let expect = op.expect().with_session(Session::Token);
+        let mock = server
+            .mock_async(|when, then| {
+                expect.matcher(when);
+                then.status(200).body(op.success_body());
+            })
+            .await;
+        op.call(&client).await.unwrap();
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_client_scoped_jwt_is_sent_in_the_jwt_header() {
+    let (server, client) = start().await;
+    let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
+    for op in Op::B2B {
+        let expect = op.expect().with_session(Session::Jwt);
+        let mock = server
+            .mock_async(|when, then| {
+                expect.matcher(when);
+                then.status(200).body(op.success_body());
+            })
+            .await;
+        op.call(&client).await.unwrap();
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_per_call_session_overrides_the_clients_and_can_be_removed() {
+    let (server, client) = start().await;
+    let scoped = client.with_member_session(MemberSession::token("someone-else").unwrap());
+    let jwt = MemberSession::jwt(SESSION_JWT).unwrap();
+    let with_jwt = server
+        .mock_async(|when, then| {
+            Op::B1.expect().with_session(Session::Jwt).matcher(when);
+            then.status(200).body(fixtures::B1_200);
+        })
+        .await;
+    scoped.b2b().with_session(&jwt).organization_connected_apps(ORG).await.unwrap();
+    with_jwt.assert_async().await;
+    with_jwt.delete_async().await;
+
+    let without = server
+        .mock_async(|when, then| {
+            Op::B1.expect().with_session(Session::None).matcher(when);
+            then.status(200).body(fixtures::B1_200);
+        })
+        .await;
+    scoped.b2b().without_session().organization_connected_apps(ORG).await.unwrap();
+    scoped.without_member_session().b2b().organization_connected_apps(ORG).await.unwrap();
+    without.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn consumer_calls_never_carry_the_session() {
+    let (server, client) = start().await;
+    let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
+    for op in [Op::C1, Op::C2] {
+        let expect = op.expect();
+        let mock = server
+            .mock_async(|when, then| {
+                expect.matcher(when);
+                then.status(200).body(op.success_body());
+            })
+            .await;
+        op.call(&client).await.unwrap();
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn header_breaking_values_are_rejected_before_anything_is_built() {
+    for bad in ["", "token\r\nX-Injected: yes", "token\nx", "with space", "tab\t", "nul\0", "naïve", "\u{7f}"] {
+        for err in [MemberSession::token(bad).unwrap_err(), MemberSession::jwt(bad).unwrap_err()] {
+            assert!(matches!(err, Error::InvalidInput(_)), "{bad:?}: {err:?}");
+            assert!(!err.is_retryable());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_403_from_rbac_is_typed() {
+    let (server, client) = start().await;
+    let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
+    server
+        .mock_async(|when, then| {
+            Op::B4.expect().with_session(Session::Jwt).matcher(when);
+            then.status(403).body(fixtures::E403_SESSION);
+        })
+        .await;
+
+    let err = Op::B4.call(&client).await.unwrap_err();
+
+    assert!(err.error_type().is_some_and(|t| t.is_session_authorization()), "{err:?}");
+    assert!(!format!("{err} {err:?}").contains(SESSION_JWT));
+}
