@@ -48,3 +48,8 @@ pub mod generated {
 mod ext;
 
 pub use ext::*;
+
+/// The README's examples, compiled as doc tests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
