@@ -40,7 +40,24 @@ fn generate() -> Result<(), String> {
         .with_inner_type(tokens(INNER_TYPE)?)
         .with_hooks(progenitor::HooksMode::Expected);
     let mut generator = progenitor::Generator::new(&settings);
-    let tokens = generator.generate_tokens(&spec).map_err(context("progenitor rejected the spec"))?;
+    // progenitor 0.15 panics on some valid specs (e.g. an operation mixing response types): turn that into a
+    // readable error too.
+    std::panic::set_hook(Box::new(|_| {}));
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    let _ = std::panic::take_hook();
+    let tokens = generated
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!(
+                "progenitor panicked ({message}); an operation probably mixes response types (a content-less \
+                 error beside typed ones, two error schemas, 200 beside 204, or a `default`): see openapi/README.md"
+            )
+        })?
+        .map_err(context("progenitor rejected the spec"))?;
     let file: syn::File = syn::parse2(tokens).map_err(context("generated code does not parse"))?;
     let out_dir = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set (run through cargo)")?;
     let out = PathBuf::from(out_dir).join(OUTPUT);

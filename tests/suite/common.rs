@@ -200,3 +200,19 @@ impl Op {
         })
     }
 }
+
+/// Runs each of `ops` once with `client` and asserts that exactly its request went out, carrying `session`.
+pub async fn assert_each_sends(server: &MockServer, client: &Client, ops: &[Op], session: Session) {
+    for &op in ops {
+        let expect = op.expect().with_session(session);
+        let mock = server
+            .mock_async(|when, then| {
+                expect.matcher(when);
+                then.status(200).body(op.success_body());
+            })
+            .await;
+        op.call(client).await.unwrap_or_else(|e| panic!("{op:?} with {session:?}: {e}"));
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+}

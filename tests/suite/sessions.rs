@@ -7,36 +7,14 @@ use stytch_connected_apps::{Error, MemberSession};
 async fn a_client_scoped_token_is_sent_on_every_b2b_call() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
-    for op in Op::B2B {
-        let expect = op.expect().with_session(Session::Token);
-        let mock = server
-            .mock_async(|when, then| {
-                expect.matcher(when);
-                then.status(200).body(op.success_body());
-            })
-            .await;
-        op.call(&client).await.unwrap();
-        mock.assert_async().await;
-        mock.delete_async().await;
-    }
+    assert_each_sends(&server, &client, &Op::B2B, Session::Token).await;
 }
 
 #[tokio::test]
 async fn a_client_scoped_jwt_is_sent_in_the_jwt_header() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
-    for op in Op::B2B {
-        let expect = op.expect().with_session(Session::Jwt);
-        let mock = server
-            .mock_async(|when, then| {
-                expect.matcher(when);
-                then.status(200).body(op.success_body());
-            })
-            .await;
-        op.call(&client).await.unwrap();
-        mock.assert_async().await;
-        mock.delete_async().await;
-    }
+    assert_each_sends(&server, &client, &Op::B2B, Session::Jwt).await;
 }
 
 #[tokio::test]
@@ -69,18 +47,7 @@ async fn a_per_call_session_overrides_the_clients_and_can_be_removed() {
 async fn consumer_calls_never_carry_the_session() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
-    for op in [Op::C1, Op::C2] {
-        let expect = op.expect();
-        let mock = server
-            .mock_async(|when, then| {
-                expect.matcher(when);
-                then.status(200).body(op.success_body());
-            })
-            .await;
-        op.call(&client).await.unwrap();
-        mock.assert_async().await;
-        mock.delete_async().await;
-    }
+    assert_each_sends(&server, &client, &[Op::C1, Op::C2], Session::None).await;
 }
 
 #[tokio::test]
