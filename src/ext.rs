@@ -6,7 +6,7 @@ mod b2b;
 /// The public [`Client`] and its scoped copies.
 mod client;
 /// Configuration: credentials, base URL, timeouts, `from_env`.
-pub mod config;
+mod config;
 /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
 mod consumer;
 /// Decoding response bodies: success payloads and the error envelope, bounded.
@@ -28,7 +28,10 @@ pub(crate) mod transport;
 
 pub use b2b::B2b;
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, LIVE_BASE_URL, TEST_BASE_URL};
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT, LIVE_BASE_URL,
+    TEST_BASE_URL, base_url_for,
+};
 pub use consumer::Consumer;
 pub use error::{ApiError, Error, InvalidInput, TransportError, TransportErrorKind, UnexpectedBody};
 pub use error_type::ErrorType;

@@ -116,12 +116,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// See [`ApiError::request_id`](struct.ApiError.html#structfield.request_id).
+    /// The `request_id` field, borrowed.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
-    /// See [`ApiError::error_type`](struct.ApiError.html#structfield.error_type).
+    /// The `error_type` field, borrowed.
     pub fn error_type(&self) -> Option<&ErrorType> {
         self.error_type.as_ref()
     }
