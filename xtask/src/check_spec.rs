@@ -12,9 +12,7 @@ pub const OPERATIONS: [&str; 4] = [
     "api_organization_v1_organizations_members_connected_apps_Revoke",
 ];
 
-/// The error statuses every operation must declare, all with the one envelope.
-pub const ERROR_STATUSES: [&str; 6] = ["400", "401", "403", "404", "429", "500"];
-pub const ENVELOPE_REF: &str = "#/components/schemas/StytchErrorEnvelope";
+use crate::regen::rules::{ENVELOPE_REF, ERROR_STATUSES};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 

@@ -1,20 +1,30 @@
 //! Maintainer tasks. Run `cargo xtask help`.
 
-mod check_spec;
-
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use xtask::{check_spec, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  check-spec [PATH]   check that the vendored spec (default openapi/stytch-b2b-connected-apps.yaml) keeps the
-                      invariants progenitor and real Stytch responses need (see openapi/README.md)
-  help                this text";
+  regen [--from SOURCE]... [--check]
+        vendor openapi/stytch-b2b-connected-apps.yaml from Stytch's published OpenAPI. SOURCE is a path
+        (relative to the repository root) or an http(s) URL of an OpenAPI 3.0 document or of a documentation
+        page embedding one; several merge. Without --from: the sources in openapi/sources.lock, else those in
+        openapi/manifest.yaml. Prints each rule's changes and an operation-level diff.
+        --check writes nothing and fails unless the vendored spec and lock are what the recorded sources give,
+        and the handwritten consumer models agree with the Consumer spec.
+        exit: 0 unchanged / up to date, 3 changed, 1 failure, 2 usage
+  check-spec [PATH]
+        check the vendored spec's invariants (default openapi/stytch-b2b-connected-apps.yaml)
+  help  this text";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("regen") => regen_command(&args[1..]),
         Some("check-spec") => {
             let path = args.get(1).map_or(check_spec::DEFAULT_PATH, String::as_str);
             match check_spec::run(path) {
@@ -35,9 +45,40 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some(other) => {
-            eprintln!("unknown task {other:?}\n\n{USAGE}");
-            ExitCode::from(2)
+        Some(other) => usage_error(&format!("unknown task {other:?}")),
+    }
+}
+
+fn regen_command(args: &[String]) -> ExitCode {
+    let mut options = regen::Options { root: repository_root(), ..Default::default() };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => options.check = true,
+            "--from" => match args.next() {
+                Some(source) => options.from.push(source.clone()),
+                None => return usage_error("--from needs a path or URL"),
+            },
+            other => return usage_error(&format!("unknown regen argument {other:?}")),
         }
     }
+    match regen::run(&options, &mut std::io::stdout()) {
+        Ok(regen::Status::Unchanged) => ExitCode::SUCCESS,
+        Ok(regen::Status::Changed) => ExitCode::from(3),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn repository_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map_or(manifest_dir.clone(), PathBuf::from)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("{message}\n\n{USAGE}");
+    ExitCode::from(2)
 }

@@ -1,0 +1,4 @@
+//! Maintainer tasks for stytch-connected-apps, as a library so they can be tested; `main.rs` is the CLI.
+
+pub mod check_spec;
+pub mod regen;

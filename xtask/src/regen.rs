@@ -1,0 +1,206 @@
+//! `cargo xtask regen`: vendor the spec from Stytch's published OpenAPI (files, URLs, or documentation pages),
+//! normalize it by named rules, print an operation-level diff, and record the sources in a lock file.
+//! `--check` reproduces the vendored spec from the recorded sources and fails on any difference.
+//!
+//! Exit codes: 0 unchanged (or up to date, with `--check`), 3 changed (files rewritten), 1 failure, 2 usage.
+
+pub mod consumer;
+pub mod diff;
+pub mod emit;
+pub mod extract;
+pub mod lock;
+pub mod manifest;
+pub mod rules;
+pub mod source;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_norway::Value;
+
+use lock::{Lock, Locked};
+use manifest::Manifest;
+use source::Source;
+
+/// What `regen` was asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--from` sources; empty: the lock's, else the manifest's.
+    pub from: Vec<String>,
+    /// `--check`: write nothing, fail unless the vendored spec is what the recorded sources produce.
+    pub check: bool,
+    /// The repository root.
+    pub root: PathBuf,
+}
+
+/// How a successful run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing changed (with `--check`: everything is up to date).
+    Unchanged,
+    /// The vendored spec or the lock was rewritten.
+    Changed,
+}
+
+/// The vendored document regen produces from `sources`, and what was done to get it.
+#[derive(Debug)]
+pub struct Generated {
+    /// The vendored file's text.
+    pub text: String,
+    /// The document.
+    pub document: Value,
+    /// One report block per rule.
+    pub reports: Vec<String>,
+    /// Notes from merging several sources.
+    pub notes: Vec<String>,
+}
+
+/// Merges `sources`, extracts the manifest's operations, applies every rule, renders.
+pub fn generate(sources: &[Source], manifest: &Manifest) -> Result<Generated, String> {
+    let (merged, notes) = extract::merge(sources);
+    let mut document = extract::extract(&merged, manifest)?;
+    let reports = rules::apply_all(&mut document).iter().flat_map(rules::Outcome::report).collect();
+    let text = emit::render(&document)?;
+    Ok(Generated { text, document, reports, notes })
+}
+
+/// Runs regen, printing to `out`.
+pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
+    let root = options.root.as_path();
+    let manifest = Manifest::read(root)?;
+    let lock = Lock::read(root)?;
+    let origins = choose_sources(options, &manifest, lock.as_ref())?;
+    let mut sources = Vec::new();
+    for origin in &origins {
+        let source = source::load(origin, root)?;
+        if options.check
+            && let Some(recorded) = lock.as_ref().and_then(|l| l.sources.iter().find(|s| &s.source == origin))
+            && recorded.sha256 != source.sha256
+        {
+            return Err(format!(
+                "{origin} changed since openapi/sources.lock was written (sha256 {} now, {} recorded): \
+                 run `cargo xtask regen` and review the diff",
+                source.sha256, recorded.sha256
+            ));
+        }
+        sources.push(source);
+    }
+
+    let generated = generate(&sources, &manifest)?;
+    let say = |out: &mut dyn Write, line: &str| writeln!(out, "{line}").map_err(|e| e.to_string());
+    for line in generated.notes.iter().chain(&generated.reports) {
+        say(out, line)?;
+    }
+
+    let output_path = root.join("openapi").join(&manifest.output);
+    let previous = match std::fs::read_to_string(&output_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", output_path.display())),
+    };
+    let previous_document: Value = match &previous {
+        Some(text) => serde_norway::from_str(text).map_err(|e| format!("{}: {e}", output_path.display()))?,
+        None => Value::Null,
+    };
+    let changes = diff::diff(&previous_document, &generated.document);
+    let spec_changed = previous.as_deref() != Some(generated.text.as_str());
+    say(out, &format!("diff against {}:", display(root, &output_path)))?;
+    if changes.is_empty() {
+        say(
+            out,
+            if spec_changed {
+                "    (no API change; text such as descriptions or examples differs)"
+            } else {
+                "    (unchanged)"
+            },
+        )?;
+    }
+    for line in &changes {
+        say(out, &format!("    {line}"))?;
+    }
+
+    let consumer_lock = match &manifest.consumer {
+        Some(check) => {
+            let locked = check_consumer_models(check, root, options.check.then_some(lock.as_ref()).flatten(), out)?;
+            Some(locked)
+        }
+        None => None,
+    };
+
+    let new_lock = Lock {
+        sources: sources.iter().map(|s| Locked { source: s.origin.clone(), sha256: s.sha256.clone() }).collect(),
+        consumer: consumer_lock,
+        output_sha256: source::sha256_hex(generated.text.as_bytes()),
+    };
+    if options.check {
+        if spec_changed {
+            return Err(format!(
+                "{} is not what regen produces from the recorded sources: run `cargo xtask regen`",
+                display(root, &output_path)
+            ));
+        }
+        if lock.as_ref() != Some(&new_lock) {
+            return Err(format!("{} is out of date: run `cargo xtask regen`", lock::PATH));
+        }
+        say(out, "up to date")?;
+        return Ok(Status::Unchanged);
+    }
+
+    let lock_changed = lock.as_ref() != Some(&new_lock);
+    if spec_changed {
+        std::fs::write(&output_path, &generated.text)
+            .map_err(|e| format!("cannot write {}: {e}", output_path.display()))?;
+        say(out, &format!("wrote {}", display(root, &output_path)))?;
+    }
+    if lock_changed {
+        let path = root.join(lock::PATH);
+        std::fs::write(&path, new_lock.render()?).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        say(out, &format!("wrote {}", lock::PATH))?;
+    }
+    Ok(if spec_changed || lock_changed { Status::Changed } else { Status::Unchanged })
+}
+
+fn choose_sources(options: &Options, manifest: &Manifest, lock: Option<&Lock>) -> Result<Vec<String>, String> {
+    if !options.from.is_empty() {
+        return Ok(options.from.clone());
+    }
+    if let Some(lock) = lock.filter(|l| !l.sources.is_empty()) {
+        return Ok(lock.sources.iter().map(|s| s.source.clone()).collect());
+    }
+    if !manifest.sources.is_empty() {
+        return Ok(manifest.sources.clone());
+    }
+    Err("no sources: pass --from PATH_OR_URL (or list defaults under `sources:` in openapi/manifest.yaml)".into())
+}
+
+/// Compares the handwritten consumer models with the Consumer spec; drift fails the run.
+fn check_consumer_models(
+    check: &manifest::ConsumerCheck,
+    root: &Path,
+    lock: Option<&Lock>,
+    out: &mut dyn Write,
+) -> Result<Locked, String> {
+    let bytes = source::read(&check.source, root)?;
+    let sha256 = source::sha256_hex(&bytes);
+    if let Some(recorded) = lock.and_then(|l| l.consumer.as_ref()).filter(|c| c.source == check.source)
+        && recorded.sha256 != sha256
+    {
+        writeln!(out, "note: {} changed since the lock was written", check.source).map_err(|e| e.to_string())?;
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", check.source))?;
+    let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", check.source))?;
+    let drift = consumer::drift(&spec, &check.models, consumer::model_schema);
+    if !drift.is_empty() {
+        return Err(format!(
+            "the handwritten consumer models (src/ext/models.rs) drifted from {}:\n    {}",
+            check.source,
+            drift.join("\n    ")
+        ));
+    }
+    writeln!(out, "consumer models: {} agree with {}", check.models.len(), check.source).map_err(|e| e.to_string())?;
+    Ok(Locked { source: check.source.clone(), sha256 })
+}
+
+fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}

@@ -1,0 +1,172 @@
+//! Merging sources and extracting the manifest's operations with every component they reference, transitively,
+//! in a deterministic order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_norway::{Mapping, Value};
+
+use super::manifest::Manifest;
+use super::source::Source;
+
+/// The HTTP methods of an OpenAPI path item.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Merges documents: every path's operations and every named component, later sources adding what earlier
+/// ones lack and replacing what they define differently (reported in the returned notes).
+pub fn merge(sources: &[Source]) -> (Value, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut merged = Mapping::new();
+    let Some(first) = sources.first() else { return (Value::Mapping(merged), notes) };
+    for key in ["openapi", "info", "servers"] {
+        if let Some(value) = first.document.get(key) {
+            merged.insert(key.into(), value.clone());
+        }
+    }
+    let mut paths = Mapping::new();
+    let mut components = Mapping::new();
+    for source in sources {
+        for (path, item) in entries(source.document.get("paths")) {
+            let target = paths.entry(path.clone()).or_insert_with(|| Value::Mapping(Mapping::new()));
+            for (key, value) in entries(Some(item)) {
+                let what = format!("{} {}", key.as_str().unwrap_or("?"), path.as_str().unwrap_or("?"));
+                replace(target, key, value, &what, &source.origin, &mut notes);
+            }
+        }
+        for (kind, named) in entries(source.document.get("components")) {
+            let target = components.entry(kind.clone()).or_insert_with(|| Value::Mapping(Mapping::new()));
+            for (name, value) in entries(Some(named)) {
+                let what = format!("components.{}.{}", kind.as_str().unwrap_or("?"), name.as_str().unwrap_or("?"));
+                replace(target, name, value, &what, &source.origin, &mut notes);
+            }
+        }
+    }
+    merged.insert("paths".into(), Value::Mapping(paths));
+    merged.insert("components".into(), Value::Mapping(components));
+    (Value::Mapping(merged), notes)
+}
+
+fn replace(target: &mut Value, key: &Value, value: &Value, what: &str, origin: &str, notes: &mut Vec<String>) {
+    let Value::Mapping(map) = target else { return };
+    if let Some(previous) = map.insert(key.clone(), value.clone())
+        && &previous != value
+    {
+        notes.push(format!("{what}: {origin} replaces an earlier source's different definition"));
+    }
+}
+
+/// The entries of a mapping (none for anything else).
+pub fn entries(value: Option<&Value>) -> Vec<(&Value, &Value)> {
+    match value {
+        Some(Value::Mapping(map)) => map.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The vendored document: the manifest's operations, their components, and the header fields.
+pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
+    let mut by_id: BTreeMap<&str, (&Value, &Value, &Value)> = BTreeMap::new();
+    for (path, item) in entries(merged.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
+            if let (Some(m), Some(id)) = (method.as_str(), operation.get("operationId").and_then(Value::as_str))
+                && METHODS.contains(&m)
+            {
+                by_id.insert(id, (path, method, operation));
+            }
+        }
+    }
+    let missing: Vec<&str> =
+        manifest.operations.iter().map(String::as_str).filter(|id| !by_id.contains_key(id)).collect();
+    if !missing.is_empty() {
+        return Err(format!("operation(s) named in openapi/manifest.yaml but in no source: {}", missing.join(", ")));
+    }
+
+    let mut paths = Mapping::new();
+    let mut tags = BTreeSet::new();
+    for id in &manifest.operations {
+        let (path, method, operation) = by_id[id.as_str()];
+        for tag in operation.get("tags").and_then(Value::as_sequence).into_iter().flatten() {
+            if let Some(tag) = tag.as_str() {
+                tags.insert(tag.to_owned());
+            }
+        }
+        let item = paths.entry(path.clone()).or_insert_with(|| Value::Mapping(Mapping::new()));
+        if let Value::Mapping(item) = item {
+            item.insert(method.clone(), operation.clone());
+        }
+    }
+    let paths = Value::Mapping(paths);
+    let components = referenced_components(merged, &paths)?;
+
+    let mut info = Mapping::new();
+    info.insert("title".into(), manifest.title.clone().into());
+    if let Some(version) = merged.get("info").and_then(|i| i.get("version")) {
+        info.insert("version".into(), version.clone());
+    }
+    let mut document = Mapping::new();
+    document.insert("openapi".into(), merged.get("openapi").cloned().unwrap_or(Value::Null));
+    document.insert("info".into(), Value::Mapping(info));
+    for key in ["servers"] {
+        if let Some(value) = merged.get(key) {
+            document.insert(key.into(), value.clone());
+        }
+    }
+    let tags: Vec<Value> =
+        tags.into_iter().map(|name| Value::Mapping(Mapping::from_iter([("name".into(), name.into())]))).collect();
+    document.insert("tags".into(), Value::Sequence(tags));
+    document.insert("paths".into(), paths);
+    document.insert("components".into(), components);
+    Ok(Value::Mapping(document))
+}
+
+/// Every `#/components/...` entry `paths` references, transitively; kinds and names sorted. Security schemes are
+/// left out: authentication is the SDK's own, and progenitor ignores them.
+fn referenced_components(merged: &Value, paths: &Value) -> Result<Value, String> {
+    let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut queue = Vec::new();
+    collect_refs(paths, &mut queue);
+    while let Some(reference) = queue.pop() {
+        let Some(rest) = reference.strip_prefix("#/components/") else {
+            return Err(format!("unsupported $ref {reference:?} (only #/components/... is)"));
+        };
+        let Some((kind, name)) = rest.split_once('/') else { return Err(format!("malformed $ref {reference:?}")) };
+        if !wanted.entry(kind.to_owned()).or_default().insert(name.to_owned()) {
+            continue;
+        }
+        let target = merged
+            .get("components")
+            .and_then(|c| c.get(kind))
+            .and_then(|k| k.get(name))
+            .ok_or_else(|| format!("$ref {reference:?} points at nothing in the sources"))?;
+        collect_refs(target, &mut queue);
+    }
+    let mut components = Mapping::new();
+    for (kind, names) in wanted {
+        let mut named = Mapping::new();
+        for name in names {
+            if let Some(value) =
+                merged.get("components").and_then(|c| c.get(kind.as_str())).and_then(|k| k.get(name.as_str()))
+            {
+                named.insert(name.into(), value.clone());
+            }
+        }
+        components.insert(kind.into(), Value::Mapping(named));
+    }
+    Ok(Value::Mapping(components))
+}
+
+/// Pushes every `$ref` string under `value`.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    (Some("$ref"), Value::String(reference)) => out.push(reference.clone()),
+                    _ => collect_refs(inner, out),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        Value::Tagged(tagged) => collect_refs(&tagged.value, out),
+        _ => {}
+    }
+}
