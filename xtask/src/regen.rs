@@ -72,9 +72,10 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
     let origins = choose_sources(options, &manifest, lock.as_ref())?;
     let mut sources = Vec::new();
     for origin in &origins {
-        let source = source::load(origin, root)?;
-        if options.check
-            && let Some(recorded) = lock.as_ref().and_then(|l| l.sources.iter().find(|s| &s.source == origin))
+        let recorded = lock.as_ref().and_then(|l| l.sources.iter().find(|s| &s.source == origin));
+        let pinned = recorded.filter(|_| options.check).map(|r| r.sha256.as_str());
+        let source = source::load_pinned(origin, root, pinned)?;
+        if let Some(recorded) = recorded.filter(|_| options.check)
             && recorded.sha256 != source.sha256
         {
             return Err(format!(

@@ -320,29 +320,45 @@ fn bad_sources_give_clear_errors() {
     assert!(!scratch.0.join("openapi/stytch-b2b-connected-apps.yaml").exists(), "nothing is written on failure");
 }
 
-#[test]
-fn sources_are_fetched_over_http() {
-    // A one-shot HTTP server on loopback serving the seed page.
-    let page = std::fs::read(shared("seeds/000_f0d63e745f4d56b7.txt")).unwrap();
+/// Serves `body` to exactly one request on 127.0.0.1; returns the URL and the server thread.
+fn serve_once(body: Vec<u8>) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/docs/api/organization-get-connected-apps", listener.local_addr().unwrap());
     let server = std::thread::spawn(move || {
-        use std::io::{Read, Write};
         let (mut stream, _) = listener.accept().unwrap();
         let mut request = [0u8; 4096];
         let _ = stream.read(&mut request).unwrap();
         let head = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-            page.len()
+            body.len()
         );
         stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(&page).unwrap();
+        stream.write_all(&body).unwrap();
     });
+    (url, server)
+}
 
-    let source = source::load(&url, Path::new("/")).unwrap();
+#[test]
+fn a_url_source_is_fetched_locked_and_checked_offline_from_the_cache() {
+    let page = std::fs::read(shared("seeds/000_f0d63e745f4d56b7.txt")).unwrap();
+    let scratch = Scratch::new(
+        "output: stytch-b2b-connected-apps.yaml\ntitle: B1\noperations: [api_organization_v1_ConnectedApps]\n",
+        None,
+    );
+    let (url, server) = serve_once(page.clone());
+
+    let (result, out) = scratch.run(std::slice::from_ref(&url), false);
 
     server.join().unwrap();
-    assert_eq!(source.origin, url);
-    assert_eq!(source.sha256, source::sha256_hex(&std::fs::read(shared("seeds/000_f0d63e745f4d56b7.txt")).unwrap()));
-    assert!(source.document["paths"].get("/v1/b2b/organizations/{organization_id}/connected_apps").is_some());
+    assert_eq!(result, Ok(Status::Changed), "{out}");
+    let lock = scratch.read("openapi/sources.lock");
+    assert!(lock.contains(&format!("source: {url}\n  sha256: {}", source::sha256_hex(&page))), "{lock}");
+    // The server is gone: --check reproduces from the cached copy the lock pins.
+    let (result, out) = scratch.run(&[], true);
+    assert_eq!(result, Ok(Status::Unchanged), "{out}");
+    // Without the cache, the same check needs the network and says so.
+    std::fs::remove_dir_all(source::cache_dir(&scratch.0)).unwrap();
+    let err = scratch.run(&[], true).0.unwrap_err();
+    assert!(err.starts_with(&format!("cannot fetch {url}: ")), "{err}");
 }

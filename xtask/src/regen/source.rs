@@ -20,14 +20,45 @@ pub struct Source {
 
 /// Reads `origin` (a URL, or a path relative to `root`) and finds the OpenAPI document in it.
 pub fn load(origin: &str, root: &Path) -> Result<Source, String> {
-    let bytes = read(origin, root)?;
+    load_pinned(origin, root, None)
+}
+
+/// Like [`load`]; a URL whose content is `pinned` (a sha256 from the lock) and was fetched before is read from
+/// the cache under `target/`, so `regen --check` reproduces URL sources offline. Every fetched URL is cached.
+pub fn load_pinned(origin: &str, root: &Path, pinned: Option<&str>) -> Result<Source, String> {
+    let bytes = if is_url(origin) {
+        let cached = pinned
+            .and_then(|sha| std::fs::read(cache_dir(root).join(sha)).ok())
+            .filter(|bytes| Some(sha256_hex(bytes).as_str()) == pinned);
+        match cached {
+            Some(bytes) => bytes,
+            None => {
+                let bytes = fetch(origin)?;
+                // A cache that cannot be written only costs a later fetch.
+                let _ = std::fs::create_dir_all(cache_dir(root))
+                    .and_then(|()| std::fs::write(cache_dir(root).join(sha256_hex(&bytes)), &bytes));
+                bytes
+            }
+        }
+    } else {
+        read(origin, root)?
+    };
     let text = String::from_utf8(bytes.clone()).map_err(|_| format!("{origin}: not UTF-8 text"))?;
     Ok(Source { origin: origin.to_owned(), sha256: sha256_hex(&bytes), document: parse(&text, origin)? })
 }
 
+/// Where fetched URL sources are kept, by sha256.
+pub fn cache_dir(root: &Path) -> std::path::PathBuf {
+    root.join("target/xtask-regen-cache")
+}
+
+fn is_url(origin: &str) -> bool {
+    origin.starts_with("http://") || origin.starts_with("https://")
+}
+
 /// The raw bytes of `origin`.
 pub fn read(origin: &str, root: &Path) -> Result<Vec<u8>, String> {
-    if origin.starts_with("http://") || origin.starts_with("https://") {
+    if is_url(origin) {
         fetch(origin)
     } else {
         let path = root.join(origin);
