@@ -19,8 +19,15 @@ mod error_type;
 mod ids;
 /// Models: friendly names for the generated types, and the handwritten consumer models.
 pub mod models;
+/// The six operations' ids, methods and path templates.
+mod operations;
+/// Per-call options, shared by the B2B and consumer handles.
+mod per_call;
+/// Retry policy, retry budget, and the injectable sleep between attempts.
+mod retry;
 /// The secret wrapper that never prints.
 mod secret;
+
 /// Member sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
 mod session;
 /// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
@@ -35,5 +42,6 @@ pub use config::{
 pub use consumer::Consumer;
 pub use error::{ApiError, Error, InvalidInput, TransportError, TransportErrorKind, UnexpectedBody};
 pub use error_type::ErrorType;
+pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 pub use secret::Secret;
 pub use session::MemberSession;

@@ -1,14 +1,15 @@
 use std::future::Future;
-use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 
+use crate::ext::operations::{self, Operation};
+use crate::ext::per_call::per_call_options;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
-    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
+    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, ResponseMeta,
     RevokeMemberConnectedAppResponse,
 };
 use crate::{Client, Error, MemberSession};
@@ -58,11 +59,7 @@ impl<'a> B2b<'a> {
         self
     }
 
-    /// Overrides the client's request timeout for the calls made through this value.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    per_call_options!();
 
     /// **B1**: the Connected Apps installed by the Organization's Members (at least one completed, unrevoked
     /// authorization). `organization_id` may also be the organization's slug or external id.
@@ -72,7 +69,7 @@ impl<'a> B2b<'a> {
     ) -> Result<OrganizationConnectedAppsResponse, Error> {
         ids::check("organization_id", organization_id)?;
         let request = self.client.generated().api_organization_v1_connected_apps().organization_id(organization_id);
-        self.run("api_organization_v1_connected_apps", request.member_session(&self.session).send()).await
+        self.run(&operations::B1, request.member_session(&self.session).send()).await
     }
 
     /// **B2**: one Connected App, with the Members who have it installed and the scopes each granted.
@@ -89,7 +86,7 @@ impl<'a> B2b<'a> {
             .api_organization_v1_get_connected_app()
             .organization_id(organization_id)
             .connected_app_id(connected_app_id);
-        self.run("api_organization_v1_get_connected_app", request.member_session(&self.session).send()).await
+        self.run(&operations::B2, request.member_session(&self.session).send()).await
     }
 
     /// **B3**: the Connected Apps a Member has completed an authorization flow with and not revoked.
@@ -107,11 +104,7 @@ impl<'a> B2b<'a> {
             .api_organization_v1_organizations_members_get_connected_apps()
             .organization_id(organization_id)
             .member_id(member_id);
-        self.run(
-            "api_organization_v1_organizations_members_get_connected_apps",
-            request.member_session(&self.session).send(),
-        )
-        .await
+        self.run(&operations::B3, request.member_session(&self.session).send()).await
     }
 
     /// **B4**: revokes a Connected App's access for a Member, and every active token it holds on the Member's
@@ -133,26 +126,30 @@ impl<'a> B2b<'a> {
             .member_id(member_id)
             .connected_app_id(connected_app_id)
             .body(serde_json::Map::new());
-        self.run(
-            "api_organization_v1_organizations_members_connected_apps_revoke",
-            request.member_session(&self.session).send(),
-        )
-        .await
+        self.run(&operations::B4, request.member_session(&self.session).send()).await
     }
 
-    async fn run<T>(
+    async fn run<T: ResponseMeta>(
         &self,
-        operation: &'static str,
+        operation: &'static Operation,
         call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
     ) -> Result<T, Error> {
-        let (result, status) = transport::scoped(self.options.clone(), call).await;
-        match result {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                let limit = self.client.generated().inner.max_body_bytes;
-                Err(decode::from_generated(operation, error, status, limit).await)
-            }
-        }
+        transport::traced(operation, async {
+            let (result, report) = transport::scoped(self.options.clone(), call).await;
+            let result = match (result, report.body_over_limit) {
+                (Ok(response), None) => Ok(response.into_inner()),
+                (result, Some(limit)) => {
+                    let status = result.as_ref().map_or(report.status, |r| Some(r.status()));
+                    Err(decode::body_over_limit(operation.id, status, limit))
+                }
+                (Err(error), None) => {
+                    let limit = self.client.generated().inner.max_body_bytes;
+                    Err(decode::from_generated(operation.id, error, report.status, limit).await)
+                }
+            };
+            (result, report)
+        })
+        .await
     }
 }
 

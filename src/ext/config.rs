@@ -1,12 +1,13 @@
 //! Client configuration: credentials, base URL, timeouts.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::ext::transport::ClientState;
-use crate::{Client, Error, InvalidInput, Secret};
+use crate::{Client, Error, InvalidInput, RetryBudget, RetryPolicy, Secret, Sleep, TokioSleep};
 
 /// Stytch's live environment, used when the project id starts with `project-live-`.
 pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
@@ -14,9 +15,11 @@ pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
 pub const TEST_BASE_URL: &str = "https://test.stytch.com";
 /// How long establishing a connection may take, unless configured otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long one request may take from sending to the last byte of the response, unless configured otherwise.
-/// Stytch's own server-side timeout is about 30 s.
+/// How long one attempt may take, from sending the request to the last byte of the response, unless configured
+/// otherwise. Stytch's own server-side timeout is about 30 s.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(35);
+/// How long one call may take, every attempt and wait between them included, unless configured otherwise.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(75);
 /// The largest response body read, unless configured otherwise.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
@@ -45,7 +48,11 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     connect_timeout: Duration,
     request_timeout: Duration,
+    deadline: Duration,
     max_body_bytes: usize,
+    retry: RetryPolicy,
+    budget: RetryBudget,
+    sleep: Arc<dyn Sleep>,
 }
 
 impl ClientBuilder {
@@ -57,7 +64,11 @@ impl ClientBuilder {
             base_url: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::default(),
+            budget: RetryBudget::default(),
+            sleep: Arc::new(TokioSleep),
         }
     }
 
@@ -92,15 +103,39 @@ impl ClientBuilder {
         self
     }
 
-    /// Limits how long each request may take, from sending it to the last byte of the response.
+    /// Limits how long each attempt may take, from sending the request to the last byte of the response.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
     }
 
-    /// Limits how many bytes of a response body are read.
+    /// Limits how long each call may take, every attempt and wait between them included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Limits how many bytes of a response body are read; a longer success body is an error, not an allocation.
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// How calls retry (see [`RetryPolicy`] for what is retried); [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry budget this client's calls share; pass a clone to share one budget between clients.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// How the client waits between attempts (default: tokio's timer). Tests inject one that records the waits.
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = sleep;
         self
     }
 
@@ -118,12 +153,19 @@ impl ClientBuilder {
             .default_headers(auth_headers(&self.project_id, &self.secret)?)
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
-            .timeout(self.request_timeout)
             // An API client has no business following redirects (and would re-send credentials).
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Configuration(format!("cannot build the HTTP client: {e}").into()))?;
-        let state = ClientState { max_body_bytes: self.max_body_bytes };
+        // Each attempt's timeout is set per request by the transport (clamped to the call's deadline).
+        let state = ClientState {
+            max_body_bytes: self.max_body_bytes,
+            attempt_timeout: self.request_timeout,
+            deadline: self.deadline,
+            retry: self.retry,
+            budget: self.budget,
+            sleep: self.sleep,
+        };
         Ok(Client::from_parts(
             crate::generated::Client::new_with_client(&base_url, http, state),
             self.project_id.into(),

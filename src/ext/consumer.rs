@@ -1,11 +1,10 @@
-use std::time::Duration;
-
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 
+use crate::ext::operations::{self, Operation};
+use crate::ext::per_call::per_call_options;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
-use crate::models::{RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
+use crate::models::{ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
 use crate::{Client, Error};
 
 /// The consumer Connected Apps calls, from [`Client::consumer`]. They are absent from the B2B spec and written by
@@ -32,18 +31,14 @@ impl<'a> Consumer<'a> {
         Self { client, options }
     }
 
-    /// Overrides the client's request timeout for the calls made through this value.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
+    per_call_options!();
 
     /// **C1**: the Connected Apps a User has completed an authorization flow with and not revoked.
     /// `user_id` may also be the user's external id.
     pub async fn user_connected_apps(&self, user_id: &str) -> Result<UserConnectedAppsResponse, Error> {
         ids::check("user_id", user_id)?;
         let path = format!("/v1/users/{}/connected_apps", ids::encode(user_id));
-        self.run("api_user_v1_connected_apps", Method::GET, path, false).await
+        self.run(&operations::C1, path, false).await
     }
 
     /// **C2**: revokes a Connected App's access for a User, and every active token it holds on the User's behalf.
@@ -56,25 +51,28 @@ impl<'a> Consumer<'a> {
         ids::check("connected_app_id", connected_app_id)?;
         let path =
             format!("/v1/users/{}/connected_apps/{}/revoke", ids::encode(user_id), ids::encode(connected_app_id));
-        self.run("api_user_v1_revoke", Method::POST, path, true).await
+        self.run(&operations::C2, path, true).await
     }
 
-    async fn run<T: DeserializeOwned>(
+    async fn run<T: DeserializeOwned + ResponseMeta>(
         &self,
-        operation: &'static str,
-        method: Method,
+        operation: &'static Operation,
         path: String,
         empty_object_body: bool,
     ) -> Result<T, Error> {
         // The spec declares a required, empty JSON object as the revoke body; GETs carry no body.
         let body = empty_object_body.then(serde_json::Map::new);
-        let generated = self.client.generated();
-        let call = transport::send(generated, operation, method, &path, body.as_ref());
-        let (status, body) = transport::scoped(self.options.clone(), call).await.0?;
-        if status.is_success() {
-            decode::success(operation, status, &body)
-        } else {
-            Err(decode::api_error(operation, status, &body))
-        }
+        let call = transport::send(self.client.generated(), operation, &path, body.as_ref());
+        transport::traced(operation, async {
+            let (sent, report) = transport::scoped(self.options.clone(), call).await;
+            let result = match (sent, report.body_over_limit) {
+                (Err(error), _) => Err(error),
+                (Ok((status, _)), Some(limit)) => Err(decode::body_over_limit(operation.id, Some(status), limit)),
+                (Ok((status, body)), None) if status.is_success() => decode::success(operation.id, status, &body),
+                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body)),
+            };
+            (result, report)
+        })
+        .await
     }
 }

@@ -36,6 +36,13 @@ pub(crate) fn unexpected_body(
     }))
 }
 
+/// The error for a success body longer than the client's limit (nothing of it was decoded).
+pub(crate) fn body_over_limit(operation: &'static str, status: Option<StatusCode>, limit: usize) -> Error {
+    // The transport only flags bodies of success statuses, so a status is always there; 200 is a fallback.
+    let status = status.unwrap_or(StatusCode::OK);
+    unexpected_body(operation, status, &format_args!("the body is larger than the {limit}-byte limit"), b"")
+}
+
 /// The error for an error status: the decoded envelope, or the status with an excerpt of whatever came.
 pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8]) -> Error {
     match serde_json::from_slice::<StytchErrorEnvelope>(body) {

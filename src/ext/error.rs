@@ -68,11 +68,13 @@ impl Error {
         }
     }
 
-    /// `true` when the same call may succeed later: 408, 429, 500, 502, 503, 504, and transport failures
-    /// (connection refused or reset, timeouts). Never for other 4xx, invalid input or configuration.
+    /// `true` when the same call may succeed later: 429, 500, 502, 503, 504, and transport failures (connection
+    /// refused or reset, timeouts) — what the client itself retries (see [`RetryPolicy`](crate::RetryPolicy)), so
+    /// `true` on a returned error means the retries were spent or disabled. Never for other 4xx, invalid input or
+    /// configuration.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => is_retryable_status(e.status),
+            Error::Api(e) => crate::ext::retry::retryable_status(e.status),
             Error::Transport(e) => e.kind != TransportErrorKind::Other,
             Error::UnexpectedBody(_) | Error::InvalidInput(_) | Error::Configuration(_) => false,
         }
@@ -85,11 +87,6 @@ impl Error {
             _ => None,
         }
     }
-}
-
-/// Statuses worth retrying (see [`Error::is_retryable`]).
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// An error status from Stytch, with its decoded envelope (`error_type`, `error_message`, ...), or a bounded

@@ -14,6 +14,37 @@ pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersConnectedA
 pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersGetConnectedAppsResponse as MemberConnectedAppsResponse;
 pub use crate::generated::types::StytchErrorEnvelope as ErrorEnvelope;
 
+/// What every response carries besides its payload.
+pub trait ResponseMeta {
+    /// Stytch's `request_id` (B2's may be absent). Log it; Stytch support asks for it.
+    fn request_id(&self) -> Option<&str>;
+    /// The `status_code` the body repeats.
+    fn status_code(&self) -> i32;
+}
+
+macro_rules! response_meta {
+    ($($model:ty => |$value:ident| $request_id:expr;)*) => {$(
+        impl ResponseMeta for $model {
+            fn request_id(&self) -> Option<&str> {
+                let $value = self;
+                $request_id
+            }
+            fn status_code(&self) -> i32 {
+                self.status_code
+            }
+        }
+    )*};
+}
+
+response_meta! {
+    OrganizationConnectedAppsResponse => |r| Some(&r.request_id);
+    OrganizationConnectedAppResponse => |r| r.request_id.as_deref();
+    MemberConnectedAppsResponse => |r| Some(&r.request_id);
+    RevokeMemberConnectedAppResponse => |r| Some(&r.request_id);
+    UserConnectedAppsResponse => |r| Some(&r.request_id);
+    RevokeUserConnectedAppResponse => |r| Some(&r.request_id);
+}
+
 /// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.
 #[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
 pub struct UserConnectedAppsResponse {

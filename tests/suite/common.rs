@@ -39,10 +39,15 @@ pub mod fixtures {
     pub const HTML_502: &str = include_str!("../fixtures/proxy_502.html");
 }
 
-/// A mock server on 127.0.0.1 and a client that talks to it.
+/// A mock server on 127.0.0.1 and a client that talks to it, retries off: these suites pin exactly one request
+/// per call. Retries have their own suite (`faults.rs`).
 pub async fn start() -> (MockServer, Client) {
     let server = MockServer::start_async().await;
-    let client = Client::builder(PROJECT_ID, SECRET).base_url(server.base_url()).build().expect("valid test config");
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(server.base_url())
+        .retry_policy(stytch_connected_apps::RetryPolicy::disabled())
+        .build()
+        .expect("valid test config");
     (server, client)
 }
 

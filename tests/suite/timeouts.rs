@@ -47,6 +47,7 @@ async fn the_client_request_timeout_applies_to_every_call() {
     let client = Client::builder(PROJECT_ID, SECRET)
         .base_url(server.base_url())
         .request_timeout(Duration::from_millis(150))
+        .retry_policy(stytch_connected_apps::RetryPolicy::disabled())
         .build()
         .unwrap();
 
@@ -61,7 +62,11 @@ async fn the_client_request_timeout_applies_to_every_call() {
 async fn a_refused_connection_never_reached_the_server() {
     // Bind, learn the port, and close it again: nothing listens there now.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = Client::builder(PROJECT_ID, SECRET).base_url(format!("http://127.0.0.1:{port}")).build().unwrap();
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(stytch_connected_apps::RetryPolicy::disabled())
+        .build()
+        .unwrap();
 
     for op in Op::ALL {
         let err = op.call(&client).await.unwrap_err();

@@ -1,0 +1,46 @@
+//! The six operations: their ids (progenitor's, snake_cased), methods and path templates, for errors and traces.
+
+use reqwest::Method;
+
+/// One API operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// progenitor's operation id (the spec's operationId, snake_cased); errors name it.
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// The path template, ids as `{placeholders}`: safe to log.
+    pub(crate) path: &'static str,
+}
+
+pub(crate) const B1: Operation = Operation {
+    id: "api_organization_v1_connected_apps",
+    method: Method::GET,
+    path: "/v1/b2b/organizations/{organization_id}/connected_apps",
+};
+
+pub(crate) const B2: Operation = Operation {
+    id: "api_organization_v1_get_connected_app",
+    method: Method::GET,
+    path: "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
+};
+
+pub(crate) const B3: Operation = Operation {
+    id: "api_organization_v1_organizations_members_get_connected_apps",
+    method: Method::GET,
+    path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
+};
+
+pub(crate) const B4: Operation = Operation {
+    id: "api_organization_v1_organizations_members_connected_apps_revoke",
+    method: Method::POST,
+    path: "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",
+};
+
+pub(crate) const C1: Operation =
+    Operation { id: "api_user_v1_connected_apps", method: Method::GET, path: "/v1/users/{user_id}/connected_apps" };
+
+pub(crate) const C2: Operation = Operation {
+    id: "api_user_v1_revoke",
+    method: Method::POST,
+    path: "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
+};
