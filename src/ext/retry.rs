@@ -113,11 +113,12 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
-/// Is this transport failure worth another attempt? Connection, send, body and timeout failures are; a request
-/// that could not be built, a redirect or a content-decoding failure are not.
+/// Is this transport failure worth another attempt? Connection, send, body-read and timeout failures are; a
+/// request that could not be built, or a redirect, is not. reqwest reports a failure while reading the body
+/// (reset, timeout) as a "decode" error; with no content-encoding feature enabled that is its only source.
 pub(crate) fn retryable_error(error: &reqwest::Error) -> bool {
-    !(error.is_builder() || error.is_redirect() || error.is_decode())
-        && (error.is_connect() || error.is_timeout() || error.is_request() || error.is_body())
+    !(error.is_builder() || error.is_redirect())
+        && (error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode())
 }
 
 /// `Retry-After` as a wait: delay-seconds or an HTTP date (relative to `now`). Absent or unreadable: `None`.

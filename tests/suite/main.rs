@@ -2,6 +2,7 @@
 //! One test binary (modules by endpoint or concern) keeps link time low.
 
 mod common;
+mod fault_server;
 
 mod b2b_connected_app;
 mod b2b_member_connected_apps;
@@ -10,7 +11,10 @@ mod b2b_revoke;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
 mod errors;
+mod faults;
 mod ids;
+mod properties;
 mod secrets;
 mod sessions;
 mod timeouts;
+mod tracing_output;

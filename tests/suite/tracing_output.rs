@@ -1,0 +1,90 @@
+//! One span per call, with operation, method, path template, status, request id, attempts and duration; and no
+//! secret, session token, JWT or concrete id anywhere in the output.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::fmt::format::FmtSpan;
+
+use crate::common::*;
+use crate::fault_server::{FaultServer, Step};
+use stytch_connected_apps::{Client, MemberSession, RetryPolicy};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn every_call_is_one_span_with_its_outcome_and_nothing_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = FaultServer::start(vec![
+        Step::json(503, fixtures::E500),
+        Step::json(200, fixtures::REVOKE_200),
+        Step::json(403, fixtures::E403_TENANCY),
+        Step::json(200, fixtures::C1_200),
+    ])
+    .await;
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
+        .build()
+        .unwrap()
+        .with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
+
+    Op::B4.call(&client).await.unwrap();
+    Op::B1.call(&client).await.unwrap_err();
+    Op::C1.call(&client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap())).await.unwrap();
+
+    let output = captured.text();
+    let closes: Vec<&str> = output.lines().filter(|l| l.contains("stytch.call") && l.contains("close")).collect();
+    assert_eq!(closes.len(), 3, "one span per call:\n{output}");
+    let revoke = closes[0];
+    for field in [
+        "operation=\"api_organization_v1_organizations_members_connected_apps_revoke\"",
+        "method=POST",
+        "path=\"/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke\"",
+        "status=200",
+        &format!("request_id=\"{REQUEST_ID}\""),
+        "attempts=2",
+        "duration_ms=",
+    ] {
+        assert!(revoke.contains(field), "missing {field} in {revoke}");
+    }
+    assert!(closes[1].contains("status=403") && closes[1].contains("attempts=1"), "{}", closes[1]);
+    assert!(closes[2].contains("operation=\"api_user_v1_connected_apps\"") && closes[2].contains("method=GET"));
+    assert!(output.contains("retrying"), "the retry is an event in the span:\n{output}");
+    assert!(output.contains("session_authorization_tenancy_error"), "failures are logged:\n{output}");
+
+    for secret in [SECRET, BASIC_CREDENTIAL, SESSION_JWT, SESSION_TOKEN, "TOPSECRET"] {
+        assert!(!output.contains(secret), "the trace leaks a credential:\n{output}");
+    }
+    for id in [ORG, MEMBER, USER, APP] {
+        assert!(
+            !output.contains(id),
+            "the trace names an id (ids may be emails); it should log the path template:\n{output}"
+        );
+    }
+}
