@@ -15,6 +15,10 @@ mod decode;
 mod error;
 /// Stytch's error types (`error_type`), known and unknown.
 mod error_type;
+/// Decoder entry points for the fuzz targets (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 /// Path identifiers: validation before anything is sent.
 mod ids;
 /// Models: friendly names for the generated types, and the handwritten consumer models.
