@@ -9,12 +9,13 @@ use crate::{B2b, ClientBuilder, Consumer, Error, MemberSession, Secret};
 /// ```
 /// use stytch_connected_apps::{Client, MemberSession};
 ///
-/// let client = Client::new("project-test-123", "secret-test-456").unwrap();
+/// let client = Client::new("project-test-123", "secret-test-456")?;
 /// assert_eq!(client.base_url(), "https://test.stytch.com");
 ///
 /// // A copy whose B2B calls run with a member's permissions.
-/// let as_member = client.with_member_session(MemberSession::token("session-token").unwrap());
+/// let as_member = client.with_member_session(MemberSession::token("session-token")?);
 /// assert!(as_member.member_session().is_some() && client.member_session().is_none());
+/// # Ok::<(), stytch_connected_apps::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Client {

@@ -35,10 +35,10 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 ///     .base_url("http://127.0.0.1:8080")
 ///     .connect_timeout(Duration::from_secs(2))
 ///     .request_timeout(Duration::from_secs(10))
-///     .build()
-///     .unwrap();
+///     .build()?;
 /// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
 /// assert!(!format!("{client:?}").contains("secret-test-456"));
+/// # Ok::<(), stytch_connected_apps::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]

@@ -20,9 +20,10 @@ pub(crate) const SESSION_JWT_HEADER: &str = "X-Stytch-Member-SessionJWT";
 ///
 /// ```
 /// use stytch_connected_apps::MemberSession;
-/// let session = MemberSession::token("mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q").unwrap();
+/// let session = MemberSession::token("mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q")?;
 /// assert_eq!(format!("{session:?}"), "MemberSession::Token(<redacted>)");
 /// assert!(MemberSession::jwt("eyJ\r\nX-Injected: 1").is_err());
+/// # Ok::<(), stytch_connected_apps::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct MemberSession {

@@ -122,6 +122,21 @@ async fn the_deadline_bounds_the_whole_call_and_clamps_each_attempt() {
     assert_eq!(transport_kind(&err), TransportErrorKind::Timeout, "{err:?}");
     assert_eq!(server.hits(), 1);
     assert!(sleep.waits_ms().is_empty());
+
+    // The same per call, on a client whose own deadline is long, on the handwritten path.
+    let (client, sleep) = retrying_client(&server.url, policy());
+    let err = bounded(
+        client
+            .consumer()
+            .timeout(Duration::from_secs(30))
+            .deadline(Duration::from_millis(300))
+            .user_connected_apps(USER),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(transport_kind(&err), TransportErrorKind::Timeout, "{err:?}");
+    assert_eq!(server.hits(), 2);
+    assert!(sleep.waits_ms().is_empty());
 }
 
 #[tokio::test]
