@@ -49,6 +49,9 @@ mod ext;
 
 pub use ext::*;
 
+#[cfg(feature = "emulator")]
+pub mod emulator;
+
 /// The README's examples, compiled as doc tests so they cannot drift from the API.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -1,0 +1,48 @@
+//! An offline, stateful Stytch Connected Apps emulator (feature `emulator`): the six endpoints with Stytch's
+//! semantics (ids by slug or external id, revocations that later lists reflect, RBAC and tenancy for member
+//! sessions, 401/403/404 envelopes, a fresh `request_id` per response), fault injection and a request log.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use stytch_connected_apps::emulator::{Emulator, Endpoint, Fault, Fixture};
+//!
+//! let emulator = Emulator::start(Fixture::seed()).await?; // 127.0.0.1, random port
+//! let client = emulator.client()?;                        // the fixture's credentials
+//! emulator.script(Endpoint::UserConnectedApps, [Fault::too_many_requests(1)]);
+//! let apps = client.consumer().user_connected_apps("user@example.com").await?; // retried after the 429
+//! assert_eq!(emulator.requests().len(), 2);
+//! # let _ = apps; Ok(()) }
+//! ```
+//!
+//! Also a binary: `cargo run --features emulator --bin stytch-emulator -- --port 8080 --fixtures world.json`.
+
+mod faults;
+mod fixture;
+mod server;
+mod world;
+
+pub use faults::{Fault, LoggedRequest};
+pub use fixture::{
+    Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
+    SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_OTHER_ADMIN,
+    SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET, SEED_THIRD_PARTY_APP, SEED_USER,
+    User, mint_session_jwt,
+};
+pub use server::Emulator;
+
+/// The six endpoints, for fault scripts and the request log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// B1: `GET /v1/b2b/organizations/{organization_id}/connected_apps`.
+    OrganizationConnectedApps,
+    /// B2: `GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}`.
+    ConnectedApp,
+    /// B3: `GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps`.
+    MemberConnectedApps,
+    /// B4: `POST .../members/{member_id}/connected_apps/{connected_app_id}/revoke`.
+    RevokeMemberConnectedApp,
+    /// C1: `GET /v1/users/{user_id}/connected_apps`.
+    UserConnectedApps,
+    /// C2: `POST /v1/users/{user_id}/connected_apps/{connected_app_id}/revoke`.
+    RevokeUserConnectedApp,
+}

@@ -1,0 +1,288 @@
+//! The HTTP side: an axum router on 127.0.0.1, and the [`Emulator`] handle tests and the binary hold.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use bytes::Bytes;
+
+use super::Endpoint;
+use super::faults::{Fault, LoggedRequest};
+use super::fixture::Fixture;
+use super::world::{Credentials, Reply, World};
+use crate::{Client, ClientBuilder};
+
+#[derive(Debug)]
+struct Shared {
+    world: World,
+    scripts: HashMap<Endpoint, VecDeque<Fault>>,
+    latency: Duration,
+    log: Vec<LoggedRequest>,
+}
+
+type SharedState = Arc<Mutex<Shared>>;
+
+fn lock(shared: &SharedState) -> MutexGuard<'_, Shared> {
+    // A handler that panicked while holding the lock leaves plain data behind: keep serving.
+    shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A running emulator on 127.0.0.1. It stops when dropped.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use stytch_connected_apps::emulator::{Emulator, Fixture, SEED_ORGANIZATION};
+///
+/// let emulator = Emulator::start(Fixture::seed()).await?;
+/// let client = emulator.client()?;
+/// let apps = client.b2b().organization_connected_apps(SEED_ORGANIZATION).await?;
+/// assert_eq!(apps.connected_apps.len(), 2);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Emulator {
+    url: String,
+    project_id: String,
+    secret: String,
+    shared: SharedState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Emulator {
+    /// Starts on 127.0.0.1 with a port the system picks.
+    pub async fn start(fixture: Fixture) -> std::io::Result<Self> {
+        Self::start_on_port(0, fixture).await
+    }
+
+    /// Starts on 127.0.0.1:`port` (0: any free port).
+    pub async fn start_on_port(port: u16, fixture: Fixture) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (project_id, secret) = (fixture.project.project_id.clone(), fixture.project.secret.clone());
+        let shared = Arc::new(Mutex::new(Shared {
+            world: World::new(fixture),
+            scripts: HashMap::new(),
+            latency: Duration::ZERO,
+            log: Vec::new(),
+        }));
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = router(shared.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self { url, project_id, secret, shared, shutdown: Some(shutdown) })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:43117`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The fixture's project id.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// A client builder with the fixture's credentials, pointed at the emulator.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder(self.project_id.clone(), self.secret.as_str()).base_url(&self.url)
+    }
+
+    /// A client with the fixture's credentials, pointed at the emulator.
+    pub fn client(&self) -> Result<Client, crate::Error> {
+        self.client_builder().build()
+    }
+
+    /// The next requests to `endpoint` get these faults, one each, in order; later ones are answered normally.
+    pub fn script(&self, endpoint: Endpoint, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.shared).scripts.entry(endpoint).or_default().extend(faults);
+    }
+
+    /// Every request waits this long before it is answered.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared).latency = latency;
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared).log.clone()
+    }
+
+    /// The world as it is now (revocations applied).
+    pub fn fixture(&self) -> Fixture {
+        lock(&self.shared).world.fixture.clone()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+fn router(shared: SharedState) -> Router {
+    Router::new()
+        .route(
+            "/v1/b2b/organizations/{organization_id}/connected_apps",
+            get(|s: State<SharedState>, Path(org): Path<String>, m: Method, u: Uri, h: HeaderMap| {
+                serve(s, Endpoint::OrganizationConnectedApps, vec![org], m, u, h)
+            }),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
+            get(|s: State<SharedState>, Path((org, app)): Path<(String, String)>, m: Method, u: Uri, h: HeaderMap| {
+                serve(s, Endpoint::ConnectedApp, vec![org, app], m, u, h)
+            }),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
+            get(
+                |s: State<SharedState>,
+                 Path((org, member)): Path<(String, String)>,
+                 m: Method,
+                 u: Uri,
+                 h: HeaderMap| { serve(s, Endpoint::MemberConnectedApps, vec![org, member], m, u, h) },
+            ),
+        )
+        .route(
+            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",
+            post(
+                |s: State<SharedState>,
+                 Path((org, member, app)): Path<(String, String, String)>,
+                 m: Method,
+                 u: Uri,
+                 h: HeaderMap| {
+                    serve(s, Endpoint::RevokeMemberConnectedApp, vec![org, member, app], m, u, h)
+                },
+            ),
+        )
+        .route(
+            "/v1/users/{user_id}/connected_apps",
+            get(|s: State<SharedState>, Path(user): Path<String>, m: Method, u: Uri, h: HeaderMap| {
+                serve(s, Endpoint::UserConnectedApps, vec![user], m, u, h)
+            }),
+        )
+        .route(
+            "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
+            post(
+                |s: State<SharedState>, Path((user, app)): Path<(String, String)>, m: Method, u: Uri, h: HeaderMap| {
+                    serve(s, Endpoint::RevokeUserConnectedApp, vec![user, app], m, u, h)
+                },
+            ),
+        )
+        .fallback(|s: State<SharedState>, m: Method, u: Uri| async move {
+            let reply = lock(&s).world.error(404, "route_not_found", "No such endpoint.");
+            log(&s, None, &m, &u, reply.0, None, None);
+            json_response(reply)
+        })
+        .with_state(shared)
+}
+
+async fn serve(
+    State(shared): State<SharedState>,
+    endpoint: Endpoint,
+    ids: Vec<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let credentials = Credentials {
+        authorization: text("authorization"),
+        session_token: text("x-stytch-member-session"),
+        session_jwt: text("x-stytch-member-sessionjwt"),
+    };
+    let session = match (&credentials.session_token, &credentials.session_jwt) {
+        (Some(_), _) => Some("token"),
+        (None, Some(_)) => Some("jwt"),
+        (None, None) => None,
+    };
+    let (latency, fault) = {
+        let mut shared = lock(&shared);
+        let fault = shared.scripts.get_mut(&endpoint).and_then(VecDeque::pop_front);
+        (shared.latency, fault)
+    };
+    tokio::time::sleep(latency).await;
+    let reply = match &fault {
+        Some(Fault::Delay(wait)) => {
+            tokio::time::sleep(*wait).await;
+            None
+        }
+        Some(Fault::Reset) => {
+            log(&shared, Some(endpoint), &method, &uri, 200, session, fault.clone());
+            return broken_body();
+        }
+        Some(Fault::Status { status, retry_after }) => {
+            let error_type = match status {
+                429 => "too_many_requests",
+                500..=599 => "internal_server_error",
+                _ => "emulated_fault",
+            };
+            let reply = lock(&shared).world.error(*status, error_type, "Injected by the emulator.");
+            log(&shared, Some(endpoint), &method, &uri, reply.0, session, fault.clone());
+            let mut response = json_response(reply);
+            if let Some(seconds) = retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*seconds));
+            }
+            return response;
+        }
+        None => None,
+    };
+    let reply: Reply = match reply {
+        Some(reply) => reply,
+        None => lock(&shared).world.handle(endpoint, &ids, &credentials),
+    };
+    log(&shared, Some(endpoint), &method, &uri, reply.0, session, fault);
+    json_response(reply)
+}
+
+fn log(
+    shared: &SharedState,
+    endpoint: Option<Endpoint>,
+    method: &Method,
+    uri: &Uri,
+    status: u16,
+    session: Option<&'static str>,
+    fault: Option<Fault>,
+) {
+    lock(shared).log.push(LoggedRequest {
+        endpoint,
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        status,
+        session,
+        fault,
+    });
+}
+
+fn json_response((status, body): Reply) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A 200 that promises more body than it sends, then fails its body stream: hyper aborts the connection.
+fn broken_body() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(br#"{"status_code": 200, "request_id": "request-id-test-reset", "connected_"#)),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected reset")),
+    ];
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(header::CONTENT_LENGTH, header::HeaderValue::from(4096u32));
+    response
+}

@@ -1,0 +1,297 @@
+//! The emulator's semantics, as plain functions over the fixture: resolving ids (by id, slug or external id),
+//! authenticating the project, checking member sessions (tenancy, then RBAC), and the six endpoints' answers.
+//! Every answer is a status and the exact JSON body Stytch sends, with a fresh `request_id`.
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use super::Endpoint;
+use super::fixture::{Authorization, ConnectedApp, Fixture, Member, Organization};
+
+/// The headers a request brought that the semantics need. Values are compared, never logged.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Credentials {
+    pub(crate) authorization: Option<String>,
+    pub(crate) session_token: Option<String>,
+    pub(crate) session_jwt: Option<String>,
+}
+
+/// A status and a JSON body.
+pub(crate) type Reply = (u16, Value);
+
+/// The mutable world behind the emulator.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) fixture: Fixture,
+    requests_served: u64,
+}
+
+impl World {
+    pub(crate) fn new(fixture: Fixture) -> Self {
+        Self { fixture, requests_served: 0 }
+    }
+
+    /// A fresh request id, shaped like Stytch's.
+    pub(crate) fn request_id(&mut self) -> String {
+        self.requests_served += 1;
+        let random = fastrand::u64(..);
+        format!(
+            "request-id-test-{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            random >> 32,
+            random & 0xffff,
+            (random >> 16) & 0xfff,
+            self.requests_served & 0xfff,
+            self.requests_served
+        )
+    }
+
+    /// The Stytch error envelope.
+    pub(crate) fn error(&mut self, status: u16, error_type: &str, message: &str) -> Reply {
+        let body = json!({
+            "status_code": status,
+            "request_id": self.request_id(),
+            "error_type": error_type,
+            "error_message": message,
+            "error_url": format!("https://stytch.com/docs/api/errors/{status}"),
+        });
+        (status, body)
+    }
+
+    /// Answers one request. `ids` are the path parameters in order, already percent-decoded.
+    pub(crate) fn handle(&mut self, endpoint: Endpoint, ids: &[String], credentials: &Credentials) -> Reply {
+        if !self.authenticated(credentials.authorization.as_deref()) {
+            return self.error(401, "unauthorized_credentials", "Unauthorized credentials.");
+        }
+        match endpoint {
+            Endpoint::OrganizationConnectedApps => self.b2b(ids, credentials, endpoint),
+            Endpoint::ConnectedApp => self.b2b(ids, credentials, endpoint),
+            Endpoint::MemberConnectedApps => self.b2b(ids, credentials, endpoint),
+            Endpoint::RevokeMemberConnectedApp => self.b2b(ids, credentials, endpoint),
+            Endpoint::UserConnectedApps => self.user_connected_apps(&ids[0]),
+            Endpoint::RevokeUserConnectedApp => self.revoke_user(&ids[0], &ids[1]),
+        }
+    }
+
+    fn authenticated(&self, authorization: Option<&str>) -> bool {
+        let Some(encoded) = authorization.and_then(|h| h.strip_prefix("Basic ")) else { return false };
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else { return false };
+        let expected = format!("{}:{}", self.fixture.project.project_id, self.fixture.project.secret);
+        decoded == expected.as_bytes()
+    }
+
+    fn b2b(&mut self, ids: &[String], credentials: &Credentials, endpoint: Endpoint) -> Reply {
+        let Some(org) = self.organization(&ids[0]).cloned() else {
+            return self.error(404, "organization_not_found", "Organization could not be found.");
+        };
+        // The member named in the path, where there is one, for the session checks and the answer.
+        let member = match endpoint {
+            Endpoint::MemberConnectedApps | Endpoint::RevokeMemberConnectedApp => match find_member(&org, &ids[1]) {
+                Some(member) => Some(member.clone()),
+                None => return self.error(404, "member_not_found", "Member could not be found."),
+            },
+            _ => None,
+        };
+        if let Some(denied) = self.check_session(credentials, &org, member.as_ref(), endpoint) {
+            return denied;
+        }
+        match endpoint {
+            Endpoint::OrganizationConnectedApps => self.organization_connected_apps(&org),
+            Endpoint::ConnectedApp => self.connected_app(&org, &ids[1]),
+            Endpoint::MemberConnectedApps => self.member_connected_apps(&org, member.as_ref()),
+            Endpoint::RevokeMemberConnectedApp => self.revoke_member(&org, member.as_ref(), &ids[2]),
+            Endpoint::UserConnectedApps | Endpoint::RevokeUserConnectedApp => {
+                self.error(500, "internal_server_error", "Not a B2B endpoint.")
+            }
+        }
+    }
+
+    /// With a member session: 400 for two sessions, 404 for an unknown one, 403 tenancy for another
+    /// organization's, 403 authorization when no role allows the action. Without one: no check, as Stytch does.
+    fn check_session(
+        &mut self,
+        credentials: &Credentials,
+        org: &Organization,
+        subject: Option<&Member>,
+        endpoint: Endpoint,
+    ) -> Option<Reply> {
+        let session = match (&credentials.session_token, &credentials.session_jwt) {
+            (None, None) => return None,
+            (Some(_), Some(_)) => {
+                return Some(self.error(
+                    400,
+                    "too_many_session_arguments",
+                    "Pass a session token or a session JWT, not both.",
+                ));
+            }
+            (Some(token), None) => {
+                self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(token.as_str()))
+            }
+            (None, Some(jwt)) => self.fixture.sessions.iter().find(|s| s.session_jwt.as_deref() == Some(jwt.as_str())),
+        };
+        let Some(session) = session.cloned() else {
+            return Some(self.error(404, "session_not_found", "Session could not be found."));
+        };
+        if session.organization_id != org.organization_id {
+            return Some(self.error(
+                403,
+                "session_authorization_tenancy_error",
+                "The session's organization does not match the organization in the request.",
+            ));
+        }
+        let action = match endpoint {
+            Endpoint::RevokeMemberConnectedApp => "revoke.connected-app",
+            _ => "get.connected-apps",
+        };
+        let roles = find_member(org, &session.member_id).map(|m| m.roles.clone()).unwrap_or_default();
+        let is_self = subject.is_some_and(|m| m.member_id == session.member_id);
+        let allowed =
+            self.allows(&roles, "stytch.member", action) || (is_self && self.allows(&roles, "stytch.self", action));
+        if allowed {
+            None
+        } else {
+            Some(self.error(
+                403,
+                "session_authorization_error",
+                "The session is not authorized to perform this action.",
+            ))
+        }
+    }
+
+    /// Does any of `roles` (plus the implicit `stytch_member`) allow `action` on `resource`?
+    fn allows(&self, roles: &[String], resource: &str, action: &str) -> bool {
+        self.fixture
+            .roles
+            .iter()
+            .filter(|role| role.role_id == "stytch_member" || roles.contains(&role.role_id))
+            .flat_map(|role| &role.permissions)
+            .any(|p| p.resource_id == resource && p.actions.iter().any(|a| a == "*" || a == action))
+    }
+
+    fn organization(&self, id: &str) -> Option<&Organization> {
+        self.fixture
+            .organizations
+            .iter()
+            .find(|o| o.organization_id == id || o.slug.as_deref() == Some(id) || o.external_id.as_deref() == Some(id))
+    }
+
+    fn app(&self, id: &str) -> Option<&ConnectedApp> {
+        self.fixture.connected_apps.iter().find(|a| a.connected_app_id == id)
+    }
+
+    fn member_authorizations<'a>(&'a self, org: &'a Organization) -> impl Iterator<Item = &'a Authorization> + 'a {
+        self.fixture
+            .authorizations
+            .iter()
+            .filter(move |a| a.organization_id.as_deref() == Some(org.organization_id.as_str()))
+    }
+
+    /// B1: apps with at least one member authorization in the organization.
+    fn organization_connected_apps(&mut self, org: &Organization) -> Reply {
+        let apps: Vec<Value> = self
+            .fixture
+            .connected_apps
+            .iter()
+            .filter(|app| self.member_authorizations(org).any(|a| a.connected_app_id == app.connected_app_id))
+            .map(|app| app_json(app, None))
+            .collect();
+        (200, json!({"status_code": 200, "request_id": self.request_id(), "connected_apps": apps}))
+    }
+
+    /// B2: the app, and the organization's members who authorized it with their scopes.
+    fn connected_app(&mut self, org: &Organization, app_id: &str) -> Reply {
+        let Some(app) = self.app(app_id).cloned() else {
+            return self.error(404, "connected_app_not_found", "Connected App could not be found.");
+        };
+        let members: Vec<Value> = self
+            .member_authorizations(org)
+            .filter(|a| a.connected_app_id == app.connected_app_id)
+            .map(|a| json!({"member_id": a.member_id, "granted_scopes": a.scopes}))
+            .collect();
+        let mut body = app_json(&app, None);
+        body["status_code"] = json!(200);
+        body["request_id"] = json!(self.request_id());
+        body["active_members"] = json!(members);
+        (200, body)
+    }
+
+    /// B3: the member's apps, `scopes_granted` as one space-separated string.
+    fn member_connected_apps(&mut self, org: &Organization, member: Option<&Member>) -> Reply {
+        let member_id = member.map(|m| m.member_id.clone()).unwrap_or_default();
+        let apps: Vec<Value> = self
+            .member_authorizations(org)
+            .filter(|a| a.member_id.as_deref() == Some(member_id.as_str()))
+            .filter_map(|a| Some(app_json(self.app(&a.connected_app_id)?, Some(&a.scopes))))
+            .collect();
+        (200, json!({"status_code": 200, "request_id": self.request_id(), "connected_apps": apps}))
+    }
+
+    /// B4: removes the member's authorization (200 also when there was none: revoking is idempotent).
+    fn revoke_member(&mut self, org: &Organization, member: Option<&Member>, app_id: &str) -> Reply {
+        if self.app(app_id).is_none() {
+            return self.error(404, "connected_app_not_found", "Connected App could not be found.");
+        }
+        let member_id = member.map(|m| m.member_id.as_str());
+        self.fixture.authorizations.retain(|a| {
+            !(a.organization_id.as_deref() == Some(org.organization_id.as_str())
+                && a.member_id.as_deref() == member_id
+                && a.connected_app_id == app_id)
+        });
+        (200, json!({"status_code": 200, "request_id": self.request_id()}))
+    }
+
+    fn user_id(&self, id: &str) -> Option<String> {
+        self.fixture
+            .users
+            .iter()
+            .find(|u| u.user_id == id || u.external_id.as_deref() == Some(id))
+            .map(|u| u.user_id.clone())
+    }
+
+    /// C1: the user's apps.
+    fn user_connected_apps(&mut self, id: &str) -> Reply {
+        let Some(user_id) = self.user_id(id) else {
+            return self.error(404, "user_not_found", "User could not be found.");
+        };
+        let apps: Vec<Value> = self
+            .fixture
+            .authorizations
+            .iter()
+            .filter(|a| a.user_id.as_deref() == Some(user_id.as_str()))
+            .filter_map(|a| Some(app_json(self.app(&a.connected_app_id)?, Some(&a.scopes))))
+            .collect();
+        (200, json!({"status_code": 200, "request_id": self.request_id(), "connected_apps": apps}))
+    }
+
+    /// C2: removes the user's authorization.
+    fn revoke_user(&mut self, id: &str, app_id: &str) -> Reply {
+        let Some(user_id) = self.user_id(id) else {
+            return self.error(404, "user_not_found", "User could not be found.");
+        };
+        if self.app(app_id).is_none() {
+            return self.error(404, "connected_app_not_found", "Connected App could not be found.");
+        }
+        self.fixture
+            .authorizations
+            .retain(|a| !(a.user_id.as_deref() == Some(user_id.as_str()) && a.connected_app_id == app_id));
+        (200, json!({"status_code": 200, "request_id": self.request_id()}))
+    }
+}
+
+fn find_member<'a>(org: &'a Organization, id: &str) -> Option<&'a Member> {
+    org.members.iter().find(|m| m.member_id == id || m.external_id.as_deref() == Some(id))
+}
+
+/// An app as the list endpoints send it; `scopes` adds `scopes_granted` (one space-separated string).
+fn app_json(app: &ConnectedApp, scopes: Option<&[String]>) -> Value {
+    let mut value = json!({
+        "connected_app_id": app.connected_app_id,
+        "name": app.name,
+        "description": app.description,
+        "client_type": app.client_type,
+        "logo_url": app.logo_url,
+    });
+    if let Some(scopes) = scopes {
+        value["scopes_granted"] = json!(scopes.join(" "));
+    }
+    value
+}

@@ -1,0 +1,99 @@
+//! Member sessions against the emulator: RBAC by role, `stytch.self` for one's own apps, tenancy, unknown sessions.
+
+use stytch_connected_apps::emulator::*;
+use stytch_connected_apps::{Client, ErrorType, MemberSession};
+
+fn session(fixture: &Fixture, member: &str, jwt: bool) -> MemberSession {
+    let record = fixture.session_of(member).unwrap();
+    if jwt {
+        MemberSession::jwt(record.session_jwt.as_deref().unwrap()).unwrap()
+    } else {
+        MemberSession::token(record.session_token.as_deref().unwrap()).unwrap()
+    }
+}
+
+async fn start() -> (Emulator, Client, Fixture) {
+    let fixture = Fixture::seed();
+    let emulator = Emulator::start(fixture.clone()).await.unwrap();
+    let client = emulator.client().unwrap();
+    (emulator, client, fixture)
+}
+
+#[tokio::test]
+async fn an_admin_session_may_do_everything_in_its_organization() {
+    let (emulator, client, fixture) = start().await;
+    for jwt in [false, true] {
+        let admin = client.with_member_session(session(&fixture, SEED_ADMIN, jwt));
+        admin.b2b().organization_connected_apps(SEED_ORGANIZATION).await.unwrap();
+        admin.b2b().connected_app(SEED_ORGANIZATION, SEED_THIRD_PARTY_APP).await.unwrap();
+        admin.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_MEMBER).await.unwrap();
+    }
+    let admin = client.with_member_session(session(&fixture, SEED_ADMIN, true));
+    admin.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_MEMBER, SEED_THIRD_PARTY_APP).await.unwrap();
+    let sessions: Vec<Option<&str>> = emulator.requests().iter().map(|r| r.session).collect();
+    assert_eq!(
+        sessions,
+        [Some("token"), Some("token"), Some("token"), Some("jwt"), Some("jwt"), Some("jwt"), Some("jwt")]
+    );
+}
+
+#[tokio::test]
+async fn a_plain_member_may_see_and_revoke_only_its_own_apps() {
+    let (_emulator, client, fixture) = start().await;
+    let member = client.with_member_session(session(&fixture, SEED_MEMBER, false));
+
+    let own = member.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_MEMBER).await.unwrap();
+    assert_eq!(own.connected_apps[0].connected_app_id, SEED_THIRD_PARTY_APP);
+    for err in [
+        member.b2b().organization_connected_apps(SEED_ORGANIZATION).await.unwrap_err(),
+        member.b2b().connected_app(SEED_ORGANIZATION, SEED_APP).await.unwrap_err(),
+        member.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_ADMIN).await.unwrap_err(),
+        member.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP).await.unwrap_err(),
+    ] {
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(403), "{err}");
+        assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationError), "{err}");
+    }
+    member.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_MEMBER, SEED_THIRD_PARTY_APP).await.unwrap();
+    assert!(
+        member.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_MEMBER).await.unwrap().connected_apps.is_empty()
+    );
+}
+
+#[tokio::test]
+async fn another_organizations_session_is_a_tenancy_error() {
+    let (_emulator, client, fixture) = start().await;
+    let foreign = client.with_member_session(session(&fixture, SEED_OTHER_ADMIN, true));
+    let err = foreign.b2b().organization_connected_apps(SEED_ORGANIZATION).await.unwrap_err();
+    assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationTenancyError));
+    let err = foreign.b2b().revoke_member_connected_app("acme", SEED_ADMIN, SEED_APP).await.unwrap_err();
+    assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationTenancyError));
+    // In its own organization the same session is fine.
+    foreign.b2b().organization_connected_apps(SEED_OTHER_ORGANIZATION).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unknown_session_is_rejected_and_consumer_calls_ignore_sessions() {
+    let (_emulator, client, _) = start().await;
+    let stranger = client.with_member_session(MemberSession::token("session-token-nobody").unwrap());
+    let err = stranger.b2b().organization_connected_apps(SEED_ORGANIZATION).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.error_type(), Some(&ErrorType::Other("session_not_found".into())));
+    // Consumer endpoints carry no session: the same client works there.
+    stranger.consumer().user_connected_apps(SEED_USER).await.unwrap();
+}
+
+#[tokio::test]
+async fn custom_roles_grant_exactly_their_actions() {
+    let fixture = Fixture::seed()
+        .role("auditor", &[("stytch.member", &["get.connected-apps"])])
+        .member(SEED_ORGANIZATION, "member-test-auditor", None, &["auditor"])
+        .member_session("session-token-auditor", SEED_ORGANIZATION, "member-test-auditor");
+    let emulator = Emulator::start(fixture).await.unwrap();
+    let auditor =
+        emulator.client().unwrap().with_member_session(MemberSession::token("session-token-auditor").unwrap());
+
+    auditor.b2b().organization_connected_apps(SEED_ORGANIZATION).await.unwrap();
+    auditor.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_ADMIN).await.unwrap();
+    let err = auditor.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP).await.unwrap_err();
+    assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationError));
+}
