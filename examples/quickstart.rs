@@ -1,224 +1,189 @@
-//! Calls every Connected Apps endpoint and prints the results as tables.
+//! The Connected Apps story, end to end, printed as tables.
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! ```
 //!
-//! Without `STYTCH_PROJECT_ID` / `STYTCH_SECRET` it starts an in-process stand-in on 127.0.0.1 that serves the
-//! Stytch documentation's example data, so it runs offline. With them it talks to Stytch and reads the ids to
-//! query from `STYTCH_ORGANIZATION_ID`, `STYTCH_MEMBER_ID`, `STYTCH_USER_ID` and `STYTCH_CONNECTED_APP_ID`; it
-//! revokes only when `STYTCH_QUICKSTART_REVOKE=yes`, because a revoke against a real project is real.
+//! Without `STYTCH_PROJECT_ID` / `STYTCH_SECRET` it starts the offline emulator on 127.0.0.1 with the seed world
+//! (the examples of Stytch's documentation). With them it talks to Stytch and reads what to query from
+//! `STYTCH_ORGANIZATION_ID`, `STYTCH_MEMBER_ID`, `STYTCH_USER_ID` and `STYTCH_CONNECTED_APP_ID`; it revokes only
+//! when `STYTCH_QUICKSTART_REVOKE=yes`, because a revoke against a real project is real.
 
 use std::env;
 use std::process::ExitCode;
 
-use httpmock::MockServer;
-use stytch_connected_apps::{Client, Error};
+use stytch_connected_apps::emulator::{self, Emulator, Fixture};
+use stytch_connected_apps::{Client, Error, MemberSession};
 
-const ORG: &str = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931";
-const MEMBER: &str = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f";
-const USER: &str = "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6";
-const APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
-
-/// The ids to query, and whether revokes may run.
-struct Targets {
+/// What to query, and with which sessions.
+struct Story {
     organization_id: Option<String>,
     member_id: Option<String>,
     user_id: Option<String>,
     connected_app_id: Option<String>,
-    revoke: bool,
+    /// Revoke as this session (`None`: do not revoke).
+    admin: Option<MemberSession>,
+    /// Show a denial with this session of a member without the permission.
+    unprivileged: Option<MemberSession>,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    // Keep the stand-in alive until the end of main.
-    let (client, targets, _stand_in) = match env::var("STYTCH_PROJECT_ID") {
+    // The emulator lives until the end of main.
+    let (client, story, _emulator) = match env::var("STYTCH_PROJECT_ID") {
         Ok(_) => match Client::from_env() {
             Ok(client) => {
                 println!("Talking to Stytch at {} as {}\n", client.base_url(), client.project_id());
-                (client, real_targets(), None)
+                (client, real_story(), None)
             }
+            Err(e) => return fail(&e),
+        },
+        Err(_) => match offline().await {
+            Ok((client, story, emulator)) => (client, story, Some(emulator)),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
         },
-        Err(_) => {
-            let server = stand_in().await;
-            let client = match Client::builder("project-test-quickstart", "secret-test-quickstart")
-                .base_url(server.base_url())
-                .build()
-            {
-                Ok(client) => client,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            println!(
-                "No STYTCH_PROJECT_ID/STYTCH_SECRET set: using an offline stand-in at {} that serves the\n\
-                 examples of Stytch's documentation.\n",
-                server.base_url()
-            );
-            (client, offline_targets(), Some(server))
-        }
     };
-    match run(&client, &targets).await {
+    match run(&client, &story).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if let Some(request_id) = e.request_id() {
-                eprintln!("       request id {request_id}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(&e),
     }
 }
 
-async fn run(client: &Client, targets: &Targets) -> Result<(), Error> {
-    let b2b = client.b2b();
-    if let Some(org) = &targets.organization_id {
-        let apps = b2b.organization_connected_apps(org).await?;
-        section(&format!("B1  Connected Apps installed in organization {org}"));
-        table(
-            &["CONNECTED APP", "NAME", "CLIENT TYPE", "LOGO"],
-            apps.connected_apps
-                .iter()
-                .map(|a| vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), logo(&a.logo_url)]),
-        );
+async fn offline() -> Result<(Client, Story, Emulator), Box<dyn std::error::Error>> {
+    let fixture = Fixture::seed();
+    let session = |member: &str| fixture.session_of(member).and_then(|s| s.session_jwt.clone());
+    let (admin, member) = (session(emulator::SEED_ADMIN), session(emulator::SEED_MEMBER));
+    let emulator = Emulator::start(fixture).await?;
+    println!("No STYTCH_PROJECT_ID/STYTCH_SECRET set: using the offline emulator at {}\n", emulator.url());
+    let story = Story {
+        organization_id: Some(emulator::SEED_ORGANIZATION.into()),
+        member_id: Some(emulator::SEED_ADMIN.into()),
+        user_id: Some(emulator::SEED_USER.into()),
+        connected_app_id: Some(emulator::SEED_APP.into()),
+        admin: admin.map(MemberSession::jwt).transpose()?,
+        unprivileged: member.map(MemberSession::jwt).transpose()?,
+    };
+    Ok((emulator.client()?, story, emulator))
+}
 
-        let app_id = targets
-            .connected_app_id
-            .clone()
-            .or_else(|| apps.connected_apps.first().map(|a| a.connected_app_id.clone()));
+fn real_story() -> Story {
+    let var = |name| env::var(name).ok().filter(|v| !v.is_empty());
+    let story = Story {
+        organization_id: var("STYTCH_ORGANIZATION_ID"),
+        member_id: var("STYTCH_MEMBER_ID"),
+        user_id: var("STYTCH_USER_ID"),
+        connected_app_id: var("STYTCH_CONNECTED_APP_ID"),
+        admin: None,
+        unprivileged: None,
+    };
+    if story.organization_id.is_none() && story.user_id.is_none() {
+        println!("Set STYTCH_ORGANIZATION_ID (B2B) and/or STYTCH_USER_ID (Consumer) to choose what to list.");
+    }
+    story
+}
+
+async fn run(client: &Client, story: &Story) -> Result<(), Error> {
+    if let Some(org) = &story.organization_id {
+        organization_apps(client, org, "1. The organization's installed Connected Apps").await?;
+
+        let app_id = match &story.connected_app_id {
+            Some(id) => Some(id.clone()),
+            None => client
+                .b2b()
+                .organization_connected_apps(org)
+                .await?
+                .connected_apps
+                .first()
+                .map(|a| a.connected_app_id.clone()),
+        };
         if let Some(app_id) = &app_id {
-            let app = b2b.connected_app(org, app_id).await?;
-            section(&format!("B2  {} ({}): members who installed it", app.name, app.client_type));
+            let app = client.b2b().connected_app(org, app_id).await?;
+            section(&format!("2. {} ({}): the members who installed it, and their scopes", app.name, app.client_type));
             table(
                 &["MEMBER", "GRANTED SCOPES"],
                 app.active_members.iter().map(|m| vec![m.member_id.clone(), m.granted_scopes.join(" ")]),
             );
         }
 
-        if let Some(member) = &targets.member_id {
-            let apps = b2b.member_connected_apps(org, member).await?;
-            section(&format!("B3  Connected Apps of member {member}"));
+        if let Some(member) = &story.member_id {
+            let apps = client.b2b().member_connected_apps(org, member).await?;
+            section(&format!("3. The Connected Apps of member {member}"));
             table(
                 &["CONNECTED APP", "NAME", "CLIENT TYPE", "SCOPES GRANTED"],
                 apps.connected_apps.iter().map(|a| {
                     vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()]
                 }),
             );
-            if let (true, Some(app_id)) = (targets.revoke, &app_id) {
-                let revoked = b2b.revoke_member_connected_app(org, member, app_id).await?;
-                section("B4  Revoke the app for the member");
+            if let (Some(admin), Some(app_id)) = (&story.admin, &app_id) {
+                let revoked = client.b2b().with_session(admin).revoke_member_connected_app(org, member, app_id).await?;
+                section("4. Revoke it, as an admin's session (X-Stytch-Member-SessionJWT)");
                 table(
-                    &["REVOKED", "STATUS", "REQUEST ID"],
-                    [vec![app_id.clone(), revoked.status_code.to_string(), revoked.request_id]],
+                    &["REVOKED", "FOR MEMBER", "REQUEST ID"],
+                    [vec![app_id.clone(), member.clone(), revoked.request_id]],
                 );
+                organization_apps(client, org, "5. The organization's Connected Apps again: the revoked one is gone")
+                    .await?;
             }
         }
     }
 
-    if let Some(user) = &targets.user_id {
-        let consumer = client.consumer();
-        let apps = consumer.user_connected_apps(user).await?;
-        section(&format!("C1  Connected Apps of user {user}"));
+    if let Some(user) = &story.user_id {
+        let apps = client.consumer().user_connected_apps(user).await?;
+        section(&format!("6. The Connected Apps of user {user}"));
         table(
             &["CONNECTED APP", "NAME", "CLIENT TYPE", "SCOPES GRANTED"],
             apps.connected_apps.iter().map(|a| {
                 vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()]
             }),
         );
-        let app_id = targets
-            .connected_app_id
-            .clone()
-            .or_else(|| apps.connected_apps.first().map(|a| a.connected_app_id.clone()));
-        if let (true, Some(app_id)) = (targets.revoke, app_id) {
-            let revoked = consumer.revoke_user_connected_app(user, &app_id).await?;
-            section("C2  Revoke the app for the user");
-            table(
-                &["REVOKED", "STATUS", "REQUEST ID"],
-                [vec![app_id, revoked.status_code.to_string(), revoked.request_id]],
-            );
+    }
+    if let (Some(org), Some(session)) = (&story.organization_id, &story.unprivileged) {
+        section("7. A member without the permission asks for the organization's apps");
+        match client.b2b().with_session(session).organization_connected_apps(org).await {
+            Ok(_) => println!("  unexpectedly allowed\n"),
+            Err(e) => table(
+                &["STATUS", "ERROR TYPE", "REQUEST ID"],
+                [vec![
+                    e.status().map_or("-".into(), |s| s.as_u16().to_string()),
+                    e.error_type().map_or("-".into(), ToString::to_string),
+                    e.request_id().unwrap_or("-").to_owned(),
+                ]],
+            ),
         }
     }
     Ok(())
 }
 
-fn offline_targets() -> Targets {
-    Targets {
-        organization_id: Some(ORG.into()),
-        member_id: Some(MEMBER.into()),
-        user_id: Some(USER.into()),
-        connected_app_id: None,
-        revoke: true,
-    }
+async fn organization_apps(client: &Client, org: &str, title: &str) -> Result<(), Error> {
+    let apps = client.b2b().organization_connected_apps(org).await?;
+    section(title);
+    table(
+        &["CONNECTED APP", "NAME", "CLIENT TYPE", "LOGO"],
+        apps.connected_apps.iter().map(|a| {
+            vec![
+                a.connected_app_id.clone(),
+                a.name.clone(),
+                a.client_type.clone(),
+                a.logo_url.clone().unwrap_or_else(|| "-".into()),
+            ]
+        }),
+    );
+    Ok(())
 }
 
-fn real_targets() -> Targets {
-    let var = |name| env::var(name).ok().filter(|v| !v.is_empty());
-    let targets = Targets {
-        organization_id: var("STYTCH_ORGANIZATION_ID"),
-        member_id: var("STYTCH_MEMBER_ID"),
-        user_id: var("STYTCH_USER_ID"),
-        connected_app_id: var("STYTCH_CONNECTED_APP_ID"),
-        revoke: var("STYTCH_QUICKSTART_REVOKE").as_deref() == Some("yes"),
-    };
-    if targets.organization_id.is_none() && targets.user_id.is_none() {
-        println!("Set STYTCH_ORGANIZATION_ID (B2B) and/or STYTCH_USER_ID (Consumer) to choose what to list.");
+fn fail(error: &Error) -> ExitCode {
+    eprintln!("error: {error}");
+    if let Some(request_id) = error.request_id() {
+        eprintln!("       request id {request_id}");
     }
-    targets
-}
-
-/// A stand-in for Stytch on 127.0.0.1 serving the documentation's example bodies (tests/fixtures/).
-async fn stand_in() -> MockServer {
-    let server = MockServer::start_async().await;
-    let routes: [(&str, String, &str); 6] = [
-        (
-            "GET",
-            format!("/v1/b2b/organizations/{ORG}/connected_apps"),
-            include_str!("../tests/fixtures/seed001_b1_200.json"),
-        ),
-        (
-            "GET",
-            format!("/v1/b2b/organizations/{ORG}/connected_apps/{APP}"),
-            include_str!("../tests/fixtures/b2_200_with_request_id.json"),
-        ),
-        (
-            "GET",
-            format!("/v1/b2b/organizations/{ORG}/members/{MEMBER}/connected_apps"),
-            include_str!("../tests/fixtures/b3_200.json"),
-        ),
-        (
-            "POST",
-            format!("/v1/b2b/organizations/{ORG}/members/{MEMBER}/connected_apps/{APP}/revoke"),
-            include_str!("../tests/fixtures/revoke_200.json"),
-        ),
-        ("GET", format!("/v1/users/{USER}/connected_apps"), include_str!("../tests/fixtures/seed004_c1_200.json")),
-        (
-            "POST",
-            format!("/v1/users/{USER}/connected_apps/{APP}/revoke"),
-            include_str!("../tests/fixtures/revoke_200.json"),
-        ),
-    ];
-    for (method, path, body) in routes {
-        server
-            .mock_async(|when, then| {
-                when.method(method).path(path).header_exists("authorization");
-                then.status(200).header("content-type", "application/json").body(body);
-            })
-            .await;
-    }
-    server
+    ExitCode::FAILURE
 }
 
 fn section(title: &str) {
     println!("{title}");
-}
-
-fn logo(url: &Option<String>) -> String {
-    url.clone().unwrap_or_else(|| "-".into())
 }
 
 /// Prints rows under headers, each column as wide as its widest cell.

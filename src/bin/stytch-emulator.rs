@@ -1,5 +1,6 @@
 //! The emulator as a program: `cargo run --features emulator --bin stytch-emulator -- --help`.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use stytch_connected_apps::emulator::{Emulator, Fixture};
@@ -59,8 +60,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("Stytch Connected Apps emulator on {}", emulator.url());
-    println!("project id {} (secret: the fixture's); Ctrl-C stops it", emulator.project_id());
+    // A closed stdout (a parent that read the first line and moved on) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Stytch Connected Apps emulator on {}", emulator.url());
+    let _ = writeln!(out, "project id {} (secret: the fixture's); Ctrl-C stops it", emulator.project_id());
+    let _ = out.flush();
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }
