@@ -26,7 +26,7 @@ pub use fixture::{
     Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
     SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_OTHER_ADMIN,
     SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET, SEED_THIRD_PARTY_APP, SEED_USER,
-    User, mint_session_jwt,
+    SEED_USER_SESSION, User, UserSessionRecord, mint_session_jwt,
 };
 pub use server::Emulator;
 
@@ -45,4 +45,8 @@ pub enum Endpoint {
     UserConnectedApps,
     /// C2: `POST /v1/users/{user_id}/connected_apps/{connected_app_id}/revoke`.
     RevokeUserConnectedApp,
+    /// `POST /v1/b2b/sessions/authenticate` (the organization and member behind a member session).
+    AuthenticateMemberSession,
+    /// `POST /v1/sessions/authenticate` (the user behind a consumer session).
+    AuthenticateUserSession,
 }

@@ -1,6 +1,10 @@
 //! The handwritten layer over the generated client. This file is its table of contents; each part lives in
 //! `src/ext/` and holds one concern.
 
+/// B2B calls for the member behind a session (organization and member inferred).
+mod as_member;
+/// Consumer calls for the user behind a session (user inferred).
+mod as_user;
 /// B2B calls (B1–B4), over the generated client.
 mod b2b;
 /// The public [`Client`] and its scoped copies.
@@ -32,11 +36,15 @@ mod retry;
 /// The secret wrapper that never prints.
 mod secret;
 
-/// Member sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
+/// Member and user sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
 mod session;
+/// The organization and member a session JWT names.
+mod session_claims;
 /// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
 pub(crate) mod transport;
 
+pub use as_member::MemberSessionCalls;
+pub use as_user::UserSessionCalls;
 pub use b2b::B2b;
 pub use client::Client;
 pub use config::{
@@ -48,4 +56,5 @@ pub use error::{ApiError, Error, InvalidInput, TransportError, TransportErrorKin
 pub use error_type::ErrorType;
 pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 pub use secret::Secret;
-pub use session::MemberSession;
+pub use session::{MemberSession, UserSession};
+pub use session_claims::SessionMember;

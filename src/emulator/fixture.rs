@@ -30,6 +30,9 @@ pub struct Fixture {
     /// Member sessions (opaque tokens, JWTs, or both).
     #[serde(default)]
     pub sessions: Vec<MemberSessionRecord>,
+    /// Consumer user sessions.
+    #[serde(default)]
+    pub user_sessions: Vec<UserSessionRecord>,
 }
 
 /// The project's credentials.
@@ -155,6 +158,20 @@ pub struct MemberSessionRecord {
     pub organization_id: String,
     /// The session's member.
     pub member_id: String,
+}
+
+/// A consumer user's session: its opaque token, its JWT, or both.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSessionRecord {
+    /// The session token.
+    #[serde(default)]
+    pub session_token: Option<String>,
+    /// The session JWT.
+    #[serde(default)]
+    pub session_jwt: Option<String>,
+    /// The session's user.
+    pub user_id: String,
 }
 
 impl Fixture {
@@ -288,6 +305,23 @@ impl Fixture {
         self
     }
 
+    /// Adds a consumer session with this opaque token and a JWT minted for it.
+    #[must_use]
+    pub fn user_session(mut self, session_token: &str, user_id: &str) -> Self {
+        let jwt = mint_jwt(&self.project.project_id, user_id, None, session_token);
+        self.user_sessions.push(UserSessionRecord {
+            session_token: Some(session_token.into()),
+            session_jwt: Some(jwt),
+            user_id: user_id.into(),
+        });
+        self
+    }
+
+    /// The session token and JWT recorded for a user, if any.
+    pub fn user_session_of(&self, user_id: &str) -> Option<&UserSessionRecord> {
+        self.user_sessions.iter().find(|s| s.user_id == user_id)
+    }
+
     /// The session token and JWT recorded for a member, if any.
     pub fn session_of(&self, member_id: &str) -> Option<&MemberSessionRecord> {
         self.sessions.iter().find(|s| s.member_id == member_id)
@@ -319,6 +353,7 @@ impl Fixture {
             .member_session(SEED_ADMIN_SESSION, SEED_ORGANIZATION, SEED_ADMIN)
             .member_session(SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_MEMBER)
             .member_session(SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_OTHER_ADMIN)
+            .user_session(SEED_USER_SESSION, SEED_USER)
     }
 }
 
@@ -348,37 +383,55 @@ pub const SEED_ADMIN_SESSION: &str = "session-token-emulator-admin-mZAYn5aLEqKUl
 pub const SEED_MEMBER_SESSION: &str = "session-token-emulator-member-fWr38GaAQ1oFAhT8d";
 #[allow(missing_docs)]
 pub const SEED_OTHER_ADMIN_SESSION: &str = "session-token-emulator-globex-s245v7Qx9Kd2LmP0";
+#[allow(missing_docs)]
+pub const SEED_USER_SESSION: &str = "session-token-emulator-user-Kd2LmP0s245v7Qx9";
 
-/// A session JWT shaped like Stytch's: `sub` is the member, `https://stytch.com/organization` carries the
+/// A member session JWT shaped like Stytch's: `sub` is the member, `https://stytch.com/organization` carries the
 /// organization, `https://stytch.com/session` the session. Its signature is a placeholder: the emulator knows its
 /// JWTs by value and never verifies signatures.
 pub fn mint_session_jwt(project_id: &str, organization_id: &str, member_id: &str, session_token: &str) -> String {
+    mint_jwt(project_id, member_id, Some(organization_id), session_token)
+}
+
+/// A session JWT for `subject` (a member with `organization_id`, or a user without).
+fn mint_jwt(project_id: &str, subject: &str, organization_id: Option<&str>, session_token: &str) -> String {
     let encode = |value: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
     let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": "jwk-test-emulator"});
-    let claims = serde_json::json!({
-        "sub": member_id,
+    let mut claims = serde_json::json!({
+        "sub": subject,
         "iss": format!("stytch.com/{project_id}"),
         "aud": [project_id],
         "iat": 1_700_000_000,
         "nbf": 1_700_000_000,
         "exp": 4_102_444_800u64,
-        "https://stytch.com/organization": {"organization_id": organization_id},
         "https://stytch.com/session": {
-            "id": format!("member-session-test-{}", fingerprint(session_token)),
-            "started_at": "2023-11-14T22:13:20Z",
-            "last_accessed_at": "2023-11-14T22:13:20Z",
-            "expires_at": "2100-01-01T00:00:00Z",
+            "id": session_id(session_token),
+            "started_at": SESSION_STARTED_AT,
+            "last_accessed_at": SESSION_STARTED_AT,
+            "expires_at": SESSION_EXPIRES_AT,
             "attributes": {"ip_address": "", "user_agent": ""},
             "authentication_factors": [],
             "roles": []
         }
     });
+    if let Some(organization_id) = organization_id {
+        claims["https://stytch.com/organization"] = serde_json::json!({"organization_id": organization_id});
+    }
     format!(
         "{}.{}.{}",
         encode(header),
         encode(claims),
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("emulator-signature")
     )
+}
+
+/// When every emulated session started, and when it expires.
+pub(crate) const SESSION_STARTED_AT: &str = "2023-11-14T22:13:20Z";
+pub(crate) const SESSION_EXPIRES_AT: &str = "2100-01-01T00:00:00Z";
+
+/// The session id the emulator reports for a token.
+pub(crate) fn session_id(session_token: &str) -> String {
+    format!("session-test-{}", fingerprint(session_token))
 }
 
 /// A short, stable, non-reversible tag for a token (FNV-1a), so the JWT never embeds the token itself.

@@ -183,6 +183,18 @@ fn router(shared: SharedState) -> Router {
                 },
             ),
         )
+        .route(
+            "/v1/b2b/sessions/authenticate",
+            post(|s: State<SharedState>, m: Method, u: Uri, h: HeaderMap, body: Bytes| {
+                serve_with_body(s, Endpoint::AuthenticateMemberSession, Vec::new(), m, u, h, body)
+            }),
+        )
+        .route(
+            "/v1/sessions/authenticate",
+            post(|s: State<SharedState>, m: Method, u: Uri, h: HeaderMap, body: Bytes| {
+                serve_with_body(s, Endpoint::AuthenticateUserSession, Vec::new(), m, u, h, body)
+            }),
+        )
         .fallback(|s: State<SharedState>, m: Method, u: Uri| async move {
             let reply = lock(&s).world.error(404, "route_not_found", "No such endpoint.");
             log(&s, None, &m, &u, reply.0, None, None);
@@ -192,12 +204,24 @@ fn router(shared: SharedState) -> Router {
 }
 
 async fn serve(
+    state: State<SharedState>,
+    endpoint: Endpoint,
+    ids: Vec<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    serve_with_body(state, endpoint, ids, method, uri, headers, Bytes::new()).await
+}
+
+async fn serve_with_body(
     State(shared): State<SharedState>,
     endpoint: Endpoint,
     ids: Vec<String>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let credentials = Credentials {
@@ -243,7 +267,7 @@ async fn serve(
     };
     let reply: Reply = match reply {
         Some(reply) => reply,
-        None => lock(&shared).world.handle(endpoint, &ids, &credentials),
+        None => lock(&shared).world.handle(endpoint, &ids, &credentials, &body),
     };
     log(&shared, Some(endpoint), &method, &uri, reply.0, session, fault);
     json_response(reply)

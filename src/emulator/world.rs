@@ -6,7 +6,9 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::Endpoint;
-use super::fixture::{Authorization, ConnectedApp, Fixture, Member, Organization};
+use super::fixture::{
+    Authorization, ConnectedApp, Fixture, Member, Organization, SESSION_EXPIRES_AT, SESSION_STARTED_AT, session_id,
+};
 
 /// The headers a request brought that the semantics need. Values are compared, never logged.
 #[derive(Clone, Debug, Default)]
@@ -57,8 +59,15 @@ impl World {
         (status, body)
     }
 
-    /// Answers one request. `ids` are the path parameters in order, already percent-decoded.
-    pub(crate) fn handle(&mut self, endpoint: Endpoint, ids: &[String], credentials: &Credentials) -> Reply {
+    /// Answers one request. `ids` are the path parameters in order, already percent-decoded; `body` the request
+    /// body (read by the session endpoints only).
+    pub(crate) fn handle(
+        &mut self,
+        endpoint: Endpoint,
+        ids: &[String],
+        credentials: &Credentials,
+        body: &[u8],
+    ) -> Reply {
         if !self.authenticated(credentials.authorization.as_deref()) {
             return self.error(401, "unauthorized_credentials", "Unauthorized credentials.");
         }
@@ -69,7 +78,109 @@ impl World {
             Endpoint::RevokeMemberConnectedApp => self.b2b(ids, credentials, endpoint),
             Endpoint::UserConnectedApps => self.user_connected_apps(&ids[0]),
             Endpoint::RevokeUserConnectedApp => self.revoke_user(&ids[0], &ids[1]),
+            Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),
+            Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
         }
+    }
+
+    /// The `session_token` or `session_jwt` of a sessions/authenticate body.
+    fn session_argument(body: &[u8]) -> Option<(&'static str, String)> {
+        let body: Value = serde_json::from_slice(body).ok()?;
+        ["session_token", "session_jwt"]
+            .into_iter()
+            .find_map(|field| Some((field, body.get(field)?.as_str()?.to_owned())))
+    }
+
+    /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization.
+    fn authenticate_member_session(&mut self, body: &[u8]) -> Reply {
+        let Some((field, value)) = Self::session_argument(body) else {
+            return self.error(400, "invalid_argument", "Pass a session_token or a session_jwt.");
+        };
+        let found = self.fixture.sessions.iter().find(|s| match field {
+            "session_token" => s.session_token.as_deref() == Some(value.as_str()),
+            _ => s.session_jwt.as_deref() == Some(value.as_str()),
+        });
+        let Some(session) = found.cloned() else {
+            return self.error(404, "session_not_found", "Session could not be found.");
+        };
+        let org = self.fixture.organizations.iter().find(|o| o.organization_id == session.organization_id).cloned();
+        let slug = org.as_ref().and_then(|o| o.slug.clone()).unwrap_or_default();
+        let member = org.as_ref().and_then(|o| find_member(o, &session.member_id)).cloned();
+        let mut roles = vec!["stytch_member".to_owned()];
+        roles.extend(member.iter().flat_map(|m| m.roles.clone()));
+        let token = session.session_token.clone().unwrap_or_default();
+        let body = json!({
+            "status_code": 200,
+            "request_id": self.request_id(),
+            "member_session": {
+                "member_session_id": session_id(&token),
+                "member_id": session.member_id,
+                "organization_id": session.organization_id,
+                "organization_slug": slug,
+                "started_at": SESSION_STARTED_AT,
+                "last_accessed_at": SESSION_STARTED_AT,
+                "expires_at": SESSION_EXPIRES_AT,
+                "authentication_factors": [],
+                "roles": roles,
+                "custom_claims": {},
+            },
+            "session_token": token,
+            "session_jwt": session.session_jwt.clone().unwrap_or_default(),
+            "member": {
+                "member_id": session.member_id,
+                "organization_id": session.organization_id,
+                "email_address": member.as_ref().and_then(|m| m.external_id.clone()).unwrap_or_default(),
+                "status": "active",
+                "roles": [],
+            },
+            "organization": {"organization_id": session.organization_id, "organization_slug": slug},
+        });
+        (200, body)
+    }
+
+    /// `POST /v1/sessions/authenticate`: the consumer session and its user.
+    fn authenticate_user_session(&mut self, body: &[u8]) -> Reply {
+        let Some((field, value)) = Self::session_argument(body) else {
+            return self.error(400, "invalid_argument", "Pass a session_token or a session_jwt.");
+        };
+        let found = self.fixture.user_sessions.iter().find(|s| match field {
+            "session_token" => s.session_token.as_deref() == Some(value.as_str()),
+            _ => s.session_jwt.as_deref() == Some(value.as_str()),
+        });
+        let Some(session) = found.cloned() else {
+            return self.error(404, "session_not_found", "Session could not be found.");
+        };
+        let token = session.session_token.clone().unwrap_or_default();
+        let body = json!({
+            "status_code": 200,
+            "request_id": self.request_id(),
+            "session": {
+                "session_id": session_id(&token),
+                "user_id": session.user_id,
+                "authentication_factors": [],
+                "roles": [],
+                "started_at": SESSION_STARTED_AT,
+                "last_accessed_at": SESSION_STARTED_AT,
+                "expires_at": SESSION_EXPIRES_AT,
+                "custom_claims": {},
+            },
+            "session_token": token,
+            "session_jwt": session.session_jwt.clone().unwrap_or_default(),
+            "user": {
+                "user_id": session.user_id,
+                "emails": [],
+                "status": "active",
+                "phone_numbers": [],
+                "webauthn_registrations": [],
+                "providers": [],
+                "totps": [],
+                "crypto_wallets": [],
+                "biometric_registrations": [],
+                "is_locked": false,
+                "roles": [],
+            },
+        });
+        (200, body)
     }
 
     fn authenticated(&self, authorization: Option<&str>) -> bool {
@@ -99,9 +210,7 @@ impl World {
             Endpoint::ConnectedApp => self.connected_app(&org, &ids[1]),
             Endpoint::MemberConnectedApps => self.member_connected_apps(&org, member.as_ref()),
             Endpoint::RevokeMemberConnectedApp => self.revoke_member(&org, member.as_ref(), &ids[2]),
-            Endpoint::UserConnectedApps | Endpoint::RevokeUserConnectedApp => {
-                self.error(500, "internal_server_error", "Not a B2B endpoint.")
-            }
+            _ => self.error(500, "internal_server_error", "Not a B2B connected-apps endpoint."),
         }
     }
 

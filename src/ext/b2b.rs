@@ -9,8 +9,8 @@ use crate::ext::{decode, ids};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
-    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, ResponseMeta,
-    RevokeMemberConnectedAppResponse,
+    MemberConnectedAppsResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
+    OrganizationConnectedAppsResponse, ResponseMeta, RevokeMemberConnectedAppResponse,
 };
 use crate::{Client, Error, MemberSession};
 
@@ -127,6 +127,19 @@ impl<'a> B2b<'a> {
             .connected_app_id(connected_app_id)
             .body(serde_json::Map::new());
         self.run(&operations::B4, request.member_session(&self.session).send()).await
+    }
+
+    /// Learns the organization and member behind a session token: `POST /v1/b2b/sessions/authenticate`.
+    pub(crate) async fn authenticate_session_token(
+        &self,
+        token: &str,
+    ) -> Result<MemberSessionAuthenticateResponse, Error> {
+        let body = crate::generated::types::ApiB2bSessionV1AuthenticateRequest {
+            session_token: Some(token.to_owned()),
+            ..Default::default()
+        };
+        let request = self.client.generated().api_b2b_session_v1_authenticate().body(body);
+        self.run(&operations::MEMBER_SESSION_AUTHENTICATE, request.send()).await
     }
 
     async fn run<T: ResponseMeta>(

@@ -2,7 +2,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::ext::transport::CallOptions;
-use crate::{B2b, ClientBuilder, Consumer, Error, MemberSession, Secret};
+use crate::{
+    B2b, ClientBuilder, Consumer, Error, MemberSession, MemberSessionCalls, Secret, UserSession, UserSessionCalls,
+};
 
 /// A Stytch Connected Apps client. Cheap to clone; clones share one connection pool.
 ///
@@ -81,6 +83,17 @@ impl Client {
     /// The consumer calls (C1–C2). Set per-call options on the returned value.
     pub fn consumer(&self) -> Consumer<'_> {
         Consumer::new(self, CallOptions::default())
+    }
+
+    /// The B2B calls for the member behind `session`: its organization (and member) are inferred, and the session
+    /// is forwarded so Stytch enforces RBAC and tenancy. See [`MemberSessionCalls`].
+    pub fn as_member(&self, session: MemberSession) -> MemberSessionCalls<'_> {
+        MemberSessionCalls::new(self, session)
+    }
+
+    /// The consumer calls for the user behind `session`. See [`UserSessionCalls`].
+    pub fn as_user(&self, session: UserSession) -> UserSessionCalls<'_> {
+        UserSessionCalls::new(self, session)
     }
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and

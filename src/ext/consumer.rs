@@ -4,8 +4,10 @@ use crate::ext::operations::{self, Operation};
 use crate::ext::per_call::per_call_options;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
-use crate::models::{ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
-use crate::{Client, Error};
+use crate::models::{
+    ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserSessionAuthenticateResponse,
+};
+use crate::{Client, Error, UserSession};
 
 /// The consumer Connected Apps calls, from [`Client::consumer`]. They are absent from the B2B spec and written by
 /// hand, with the same configuration, authentication, timeouts and error mapping as the generated calls. They
@@ -38,7 +40,7 @@ impl<'a> Consumer<'a> {
     pub async fn user_connected_apps(&self, user_id: &str) -> Result<UserConnectedAppsResponse, Error> {
         ids::check("user_id", user_id)?;
         let path = format!("/v1/users/{}/connected_apps", ids::encode(user_id));
-        self.run(&operations::C1, path, false).await
+        self.run(&operations::C1, path, None).await
     }
 
     /// **C2**: revokes a Connected App's access for a User, and every active token it holds on the User's behalf.
@@ -51,17 +53,32 @@ impl<'a> Consumer<'a> {
         ids::check("connected_app_id", connected_app_id)?;
         let path =
             format!("/v1/users/{}/connected_apps/{}/revoke", ids::encode(user_id), ids::encode(connected_app_id));
-        self.run(&operations::C2, path, true).await
+        // The spec declares a required, empty JSON object as the revoke body.
+        self.run(&operations::C2, path, Some(serde_json::json!({}))).await
     }
 
+    /// Learns the user behind a consumer session: `POST /v1/sessions/authenticate` with the token or JWT.
+    pub(crate) async fn authenticate_session(
+        &self,
+        session: &UserSession,
+    ) -> Result<UserSessionAuthenticateResponse, Error> {
+        let field = if session.is_jwt() { "session_jwt" } else { "session_token" };
+        let body = serde_json::json!({ field: session.expose() });
+        self.run(
+            &operations::USER_SESSION_AUTHENTICATE,
+            operations::USER_SESSION_AUTHENTICATE.path.to_owned(),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Sends `body` (none for GETs) to `path` and decodes the answer.
     async fn run<T: DeserializeOwned + ResponseMeta>(
         &self,
         operation: &'static Operation,
         path: String,
-        empty_object_body: bool,
+        body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
-        // The spec declares a required, empty JSON object as the revoke body; GETs carry no body.
-        let body = empty_object_body.then(serde_json::Map::new);
         let call = transport::send(self.client.generated(), operation, &path, body.as_ref());
         transport::traced(operation, async {
             let (sent, report) = transport::scoped(self.options.clone(), call).await;

@@ -5,6 +5,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
+pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
 pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
 pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
 pub use crate::generated::types::ApiOrganizationV1MemberConnectedApp as MemberConnectedApp;
@@ -43,6 +45,8 @@ response_meta! {
     RevokeMemberConnectedAppResponse => |r| Some(&r.request_id);
     UserConnectedAppsResponse => |r| Some(&r.request_id);
     RevokeUserConnectedAppResponse => |r| Some(&r.request_id);
+    MemberSessionAuthenticateResponse => |r| Some(&r.request_id);
+    UserSessionAuthenticateResponse => |r| Some(&r.request_id);
 }
 
 /// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.
@@ -83,4 +87,53 @@ pub struct RevokeUserConnectedAppResponse {
     pub request_id: String,
     /// The HTTP status code of the response.
     pub status_code: i32,
+}
+
+/// `POST /v1/sessions/authenticate` response (`api_session_v1_AuthenticateResponse`), used to learn the user
+/// behind a consumer session. `user` and `verdict` are kept as raw JSON: the SDK only reads `session.user_id`.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct UserSessionAuthenticateResponse {
+    /// Globally unique UUID that is returned with every API call.
+    pub request_id: String,
+    /// The session.
+    pub session: UserSessionDetails,
+    /// The session token.
+    pub session_token: String,
+    /// The session JWT.
+    pub session_jwt: String,
+    /// The user, as Stytch sent it.
+    pub user: serde_json::Map<String, serde_json::Value>,
+    /// The HTTP status code of the response.
+    pub status_code: i32,
+    /// The authorization check's verdict, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The session of a [`UserSessionAuthenticateResponse`] (`api_session_v1_Session`).
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+pub struct UserSessionDetails {
+    /// The session's id.
+    pub session_id: String,
+    /// The user the session belongs to.
+    pub user_id: String,
+    /// How the user authenticated, as Stytch sent it.
+    pub authentication_factors: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The session's roles.
+    pub roles: Vec<String>,
+    /// RFC 3339 timestamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// RFC 3339 timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_accessed_at: Option<String>,
+    /// RFC 3339 timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Session attributes (IP address, user agent), as Stytch sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Custom claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_claims: Option<serde_json::Map<String, serde_json::Value>>,
 }

@@ -44,3 +44,9 @@ pub(crate) const C2: Operation = Operation {
     method: Method::POST,
     path: "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
 };
+
+pub(crate) const MEMBER_SESSION_AUTHENTICATE: Operation =
+    Operation { id: "api_b2b_session_v1_authenticate", method: Method::POST, path: "/v1/b2b/sessions/authenticate" };
+
+pub(crate) const USER_SESSION_AUTHENTICATE: Operation =
+    Operation { id: "api_session_v1_authenticate", method: Method::POST, path: "/v1/sessions/authenticate" };

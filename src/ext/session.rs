@@ -53,17 +53,7 @@ impl MemberSession {
             SessionKind::Token => "member session token",
             SessionKind::Jwt => "member session JWT",
         };
-        if value.is_empty() {
-            return Err(InvalidInput::new(what, "must not be empty").into());
-        }
-        // Never echo the value (or the offending byte) back: it is a credential.
-        if !value.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(InvalidInput::new(
-                what,
-                "must be visible ASCII (no spaces, CR, LF or other control or non-ASCII characters)",
-            )
-            .into());
-        }
+        check_value(what, value)?;
         Ok(Self { kind, value: value.into() })
     }
 
@@ -83,6 +73,67 @@ impl MemberSession {
     /// The session's value. Do not log it.
     pub fn expose(&self) -> &str {
         &self.value
+    }
+}
+
+/// A session value must be a legal header value and a sane JSON string: non-empty, visible ASCII only.
+fn check_value(what: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(InvalidInput::new(what, "must not be empty").into());
+    }
+    // Never echo the value (or the offending byte) back: it is a credential.
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(InvalidInput::new(
+            what,
+            "must be visible ASCII (no spaces, CR, LF or other control or non-ASCII characters)",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A consumer user's session (token or JWT), for the calls whose user is inferred from it
+/// ([`Client::as_user`](crate::Client::as_user)). Validated like [`MemberSession`] and never printed.
+///
+/// ```
+/// use stytch_connected_apps::UserSession;
+/// let session = UserSession::jwt("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")?;
+/// assert_eq!(format!("{session:?}"), "UserSession::Jwt(<redacted>)");
+/// # Ok::<(), stytch_connected_apps::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserSession {
+    kind: SessionKind,
+    value: Arc<str>,
+}
+
+impl UserSession {
+    /// A session token.
+    pub fn token(value: impl AsRef<str>) -> Result<Self, Error> {
+        check_value("user session token", value.as_ref())?;
+        Ok(Self { kind: SessionKind::Token, value: value.as_ref().into() })
+    }
+
+    /// A session JWT.
+    pub fn jwt(value: impl AsRef<str>) -> Result<Self, Error> {
+        check_value("user session JWT", value.as_ref())?;
+        Ok(Self { kind: SessionKind::Jwt, value: value.as_ref().into() })
+    }
+
+    /// `true` for a JWT.
+    pub fn is_jwt(&self) -> bool {
+        self.kind == SessionKind::Jwt
+    }
+
+    /// The session's value. Do not log it.
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Debug for UserSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UserSession::{:?}(<redacted>)", self.kind)
     }
 }
 

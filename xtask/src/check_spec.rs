@@ -4,25 +4,19 @@ use serde_norway::Value;
 
 pub const DEFAULT_PATH: &str = "openapi/stytch-b2b-connected-apps.yaml";
 
-/// The operations the SDK wraps (B1–B4).
-pub const OPERATIONS: [&str; 4] = [
-    "api_organization_v1_ConnectedApps",
-    "api_organization_v1_GetConnectedApp",
-    "api_organization_v1_organizations_members_GetConnectedApps",
-    "api_organization_v1_organizations_members_connected_apps_Revoke",
-];
-
 use crate::regen::rules::{ENVELOPE_REF, ERROR_STATUSES};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-pub fn run(path: &str) -> Result<String, Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| vec![format!("cannot read {path}: {e}")])?;
-    check(&text)
+/// Checks the spec at `path` (relative to `root`) against the operations `root`'s manifest names.
+pub fn run(root: &std::path::Path, path: &str) -> Result<String, Vec<String>> {
+    let manifest = crate::regen::manifest::Manifest::read(root).map_err(|e| vec![e])?;
+    let text = std::fs::read_to_string(root.join(path)).map_err(|e| vec![format!("cannot read {path}: {e}")])?;
+    check(&text, &manifest.operations)
 }
 
-/// Every problem found, or a one-line summary.
-pub fn check(text: &str) -> Result<String, Vec<String>> {
+/// Every problem found, or a one-line summary. `operations`: exactly the operationIds the file must hold.
+pub fn check(text: &str, operations: &[String]) -> Result<String, Vec<String>> {
     let spec: Value = serde_norway::from_str(text).map_err(|e| vec![format!("not YAML: {e}")])?;
     let mut problems = Vec::new();
 
@@ -46,14 +40,14 @@ pub fn check(text: &str) -> Result<String, Vec<String>> {
             found.push(id);
         }
     }
-    for expected in OPERATIONS {
-        if !found.iter().any(|id| id == expected) {
+    for expected in operations {
+        if !found.contains(expected) {
             problems.push(format!("operation {expected} is missing"));
         }
     }
     for id in &found {
-        if !OPERATIONS.contains(&id.as_str()) {
-            problems.push(format!("operation {id} is not one the SDK wraps"));
+        if !operations.contains(id) {
+            problems.push(format!("operation {id} is not in openapi/manifest.yaml"));
         }
     }
 
@@ -141,6 +135,12 @@ fn mapping(value: Option<&Value>) -> Vec<(String, &Value)> {
 mod tests {
     use super::*;
 
+    fn operations() -> Vec<String> {
+        crate::regen::manifest::Manifest::read(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))
+            .expect("the manifest is in the repository")
+            .operations
+    }
+
     fn vendored() -> String {
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../", "openapi/stytch-b2b-connected-apps.yaml"))
             .expect("the vendored spec is in the repository")
@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn the_vendored_spec_passes() {
-        assert_eq!(check(&vendored()), Ok("4 operations, 9 schemas".to_owned()));
+        assert_eq!(check(&vendored(), &operations()), Ok("5 operations, 14 schemas".to_owned()));
     }
 
     #[test]
@@ -172,7 +172,7 @@ mod tests {
         for (from, to, expected) in cases {
             assert!(spec.contains(from), "fixture text {from:?} not found");
             let broken = spec.replacen(from, to, 1);
-            let problems = check(&broken).expect_err(expected);
+            let problems = check(&broken, &operations()).expect_err(expected);
             assert!(problems.iter().any(|p| p.contains(expected)), "{expected}: {problems:?}");
         }
     }
@@ -185,7 +185,7 @@ mod tests {
             "'400':\n          description: Bad request\n",
             1,
         );
-        let problems = check(&spec).expect_err("a content-less 400");
+        let problems = check(&spec, &operations()).expect_err("a content-less 400");
         assert!(problems.iter().any(|p| p.contains("error status 400 does not use")), "{problems:?}");
     }
 }

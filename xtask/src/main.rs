@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Some("regen") => regen_command(&args[1..]),
         Some("check-spec") => {
             let path = args.get(1).map_or(check_spec::DEFAULT_PATH, String::as_str);
-            match check_spec::run(path) {
+            match check_spec::run(&repository_root(), path) {
                 Ok(summary) => {
                     println!("{path}: ok ({summary})");
                     ExitCode::SUCCESS

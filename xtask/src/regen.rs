@@ -59,7 +59,7 @@ pub struct Generated {
 pub fn generate(sources: &[Source], manifest: &Manifest) -> Result<Generated, String> {
     let (merged, notes) = extract::merge(sources);
     let mut document = extract::extract(&merged, manifest)?;
-    let reports = rules::apply_all(&mut document).iter().flat_map(rules::Outcome::report).collect();
+    let reports = rules::apply_all(&mut document, manifest).iter().flat_map(rules::Outcome::report).collect();
     let text = emit::render(&document)?;
     Ok(Generated { text, document, reports, notes })
 }
@@ -190,7 +190,7 @@ fn check_consumer_models(
     }
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", check.source))?;
     let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", check.source))?;
-    let drift = consumer::drift(&spec, &check.models, consumer::model_schema);
+    let drift = consumer::drift(&spec, &check.models, &check.opaque, consumer::model_schema);
     if !drift.is_empty() {
         return Err(format!(
             "the handwritten consumer models (src/ext/models.rs) drifted from {}:\n    {}",

@@ -65,15 +65,14 @@ fn committed_spec() -> String {
     std::fs::read_to_string(workspace().join("openapi/stytch-b2b-connected-apps.yaml")).unwrap()
 }
 
-/// The committed manifest without the consumer check (scratch roots have no ../shared beside them).
+/// The committed manifest without the consumer check (scratch roots have no ../shared beside them), with
+/// `extra_operations` added to its operations.
 fn b2b_only_manifest(extra_operations: &[&str]) -> String {
     let manifest = committed_manifest();
     let mut b2b = manifest.split("\nconsumer:").next().unwrap().to_owned();
     b2b.push('\n');
-    for op in extra_operations {
-        b2b.push_str(&format!("  - {op}\n"));
-    }
-    b2b
+    let added: String = extra_operations.iter().map(|op| format!("  - {op}\n")).collect();
+    b2b.replacen("operations:\n", &format!("operations:\n{added}"), 1)
 }
 
 #[test]
@@ -96,7 +95,7 @@ fn the_committed_lock_names_the_upstream_files_and_check_passes() {
     };
     assert_eq!(result, Ok(Status::Unchanged), "{out}");
     assert!(out.ends_with("up to date\n"), "{out}");
-    assert!(out.contains("consumer models: 3 agree with ../shared/upstream/stytch-consumer-openapi.yml"), "{out}");
+    assert!(out.contains("consumer models: 5 agree with ../shared/upstream/stytch-consumer-openapi.yml"), "{out}");
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub struct Manifest {
     pub sources: Vec<String>,
     /// The operations to vendor, by operationId.
     pub operations: Vec<String>,
+    /// `Schema.property` entries kept as raw JSON objects (rule `opaque-subobjects`).
+    #[serde(default)]
+    pub opaque: Vec<String>,
     /// The consumer-model drift check.
     pub consumer: Option<ConsumerCheck>,
 }
@@ -33,6 +36,9 @@ pub struct ConsumerCheck {
     pub source: String,
     /// Rust model name -> Consumer spec schema name.
     pub models: BTreeMap<String, String>,
+    /// `Model.field` entries the models keep as raw JSON: only their presence and requiredness are compared.
+    #[serde(default)]
+    pub opaque: Vec<String>,
 }
 
 impl Manifest {

@@ -2,9 +2,12 @@
 //! (DESIGN.md §1 and §4, openapi/README.md), and reports every change it makes. A rule that changes nothing says
 //! so: the upstream problem it patches may have been fixed.
 
+use std::collections::BTreeSet;
+
 use serde_norway::{Mapping, Value};
 
 use super::extract::METHODS;
+use super::manifest::Manifest;
 
 /// The error statuses every operation declares, all with the one envelope.
 pub const ERROR_STATUSES: [&str; 6] = ["400", "401", "403", "404", "429", "500"];
@@ -39,17 +42,30 @@ pub struct Rule {
     /// `true` for a guard against something upstream does not do today (silence is expected), `false` for a patch
     /// of something upstream does today (silence means upstream changed).
     pub guard: bool,
-    /// Applies it; returns one line per change.
-    pub apply: fn(&mut Value) -> Vec<String>,
+    /// Applies it (the manifest configures some rules); returns one line per change.
+    pub apply: fn(&mut Value, &Manifest) -> Vec<String>,
 }
 
 /// Every rule, in the order they run.
-pub const RULES: [Rule; 7] = [
+pub const RULES: [Rule; 9] = [
     Rule {
         name: "drop-extensions",
         guard: false,
         purpose: "code samples and other x- extensions are not part of the API contract",
         apply: drop_extensions,
+    },
+    Rule {
+        name: "opaque-subobjects",
+        guard: false,
+        purpose: "properties the SDK does not read, whose typing would pull in many strict schemas, stay raw JSON \
+                  objects (listed under `opaque:` in the manifest)",
+        apply: opaque_subobjects,
+    },
+    Rule {
+        name: "prune-unreferenced-schemas",
+        guard: true,
+        purpose: "schemas no operation reaches any more (after opaque-subobjects) are dropped",
+        apply: prune_unreferenced_schemas,
     },
     Rule {
         name: "shared-error-envelope",
@@ -118,8 +134,11 @@ impl Outcome {
 }
 
 /// Applies every rule in order.
-pub fn apply_all(document: &mut Value) -> Vec<Outcome> {
-    RULES.iter().map(|rule| Outcome { rule: rule.name, guard: rule.guard, changes: (rule.apply)(document) }).collect()
+pub fn apply_all(document: &mut Value, manifest: &Manifest) -> Vec<Outcome> {
+    RULES
+        .iter()
+        .map(|rule| Outcome { rule: rule.name, guard: rule.guard, changes: (rule.apply)(document, manifest) })
+        .collect()
 }
 
 /// Every operation as (operationId or `METHOD path`, operation).
@@ -149,7 +168,7 @@ fn schemas_mut(document: &mut Value) -> Option<&mut Mapping> {
     }
 }
 
-fn drop_extensions(document: &mut Value) -> Vec<String> {
+fn drop_extensions(document: &mut Value, _: &Manifest) -> Vec<String> {
     /// Removes `x-` keys from `value` and below. Under `properties` the keys are field names and under
     /// `example(s)` they are data, so neither is touched there.
     fn walk(value: &mut Value, at: &str, changes: &mut Vec<String>) {
@@ -197,7 +216,7 @@ fn drop_extensions(document: &mut Value) -> Vec<String> {
     changes
 }
 
-fn shared_error_envelope(document: &mut Value) -> Vec<String> {
+fn shared_error_envelope(document: &mut Value, _: &Manifest) -> Vec<String> {
     let mut changes = Vec::new();
     // Parsing a constant that the unit tests parse too; an error here is a bug in this file, reported as a change
     // that cannot go unnoticed rather than a panic.
@@ -313,7 +332,7 @@ fn each_schema(document: &mut Value, visit: &mut dyn FnMut(&str, &mut Mapping)) 
     }
 }
 
-fn nullable_logo_url(document: &mut Value) -> Vec<String> {
+fn nullable_logo_url(document: &mut Value, _: &Manifest) -> Vec<String> {
     let mut changes = Vec::new();
     each_schema(document, &mut |at, schema| {
         if let Some(Value::Mapping(logo)) = schema.get_mut("properties").and_then(|p| p.get_mut("logo_url"))
@@ -326,7 +345,7 @@ fn nullable_logo_url(document: &mut Value) -> Vec<String> {
     changes
 }
 
-fn optional_request_id_on_get_connected_app(document: &mut Value) -> Vec<String> {
+fn optional_request_id_on_get_connected_app(document: &mut Value, _: &Manifest) -> Vec<String> {
     const SCHEMA: &str = "api_organization_v1_GetConnectedAppResponse";
     let mut changes = Vec::new();
     let Some(Value::Mapping(schema)) = schemas_mut(document).and_then(|s| s.get_mut(SCHEMA)) else { return changes };
@@ -353,7 +372,7 @@ fn optional_request_id_on_get_connected_app(document: &mut Value) -> Vec<String>
     changes
 }
 
-fn no_response_enums(document: &mut Value) -> Vec<String> {
+fn no_response_enums(document: &mut Value, _: &Manifest) -> Vec<String> {
     let mut changes = Vec::new();
     each_schema(document, &mut |at, schema| {
         if let Some(values) = schema.shift_remove("enum") {
@@ -367,7 +386,7 @@ fn no_response_enums(document: &mut Value) -> Vec<String> {
 /// The string formats progenitor (typify) turns into types other than `String`.
 const TYPED_STRING_FORMATS: [&str; 7] = ["date-time", "date", "time", "uuid", "ip", "ipv4", "ipv6"];
 
-fn plain_string_formats(document: &mut Value) -> Vec<String> {
+fn plain_string_formats(document: &mut Value, _: &Manifest) -> Vec<String> {
     let mut changes = Vec::new();
     each_schema(document, &mut |at, schema| {
         let format = schema.get("format").and_then(Value::as_str).map(str::to_owned);
@@ -381,7 +400,7 @@ fn plain_string_formats(document: &mut Value) -> Vec<String> {
     changes
 }
 
-fn allow_unknown_fields(document: &mut Value) -> Vec<String> {
+fn allow_unknown_fields(document: &mut Value, _: &Manifest) -> Vec<String> {
     let mut changes = Vec::new();
     each_schema(document, &mut |at, schema| {
         if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
@@ -392,12 +411,92 @@ fn allow_unknown_fields(document: &mut Value) -> Vec<String> {
     changes
 }
 
+fn opaque_subobjects(document: &mut Value, manifest: &Manifest) -> Vec<String> {
+    let mut changes = Vec::new();
+    for entry in &manifest.opaque {
+        let Some((schema_name, property)) = entry.split_once('.') else { continue };
+        let Some(Value::Mapping(target)) = schemas_mut(document)
+            .and_then(|s| s.get_mut(schema_name))
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|p| p.get_mut(property))
+        else {
+            continue;
+        };
+        let free_form: Mapping =
+            Mapping::from_iter([("type".into(), "object".into()), ("additionalProperties".into(), true.into())]);
+        let is_array = target.get("type").and_then(Value::as_str) == Some("array");
+        let mut replacement = if is_array {
+            Mapping::from_iter([("type".into(), "array".into()), ("items".into(), Value::Mapping(free_form))])
+        } else {
+            free_form
+        };
+        if let Some(description) = target.get("description") {
+            replacement.insert("description".into(), description.clone());
+        }
+        if *target != replacement {
+            *target = replacement;
+            changes.push(format!("{entry}: raw JSON {}", if is_array { "objects" } else { "object" }));
+        }
+    }
+    changes
+}
+
+fn prune_unreferenced_schemas(document: &mut Value, _: &Manifest) -> Vec<String> {
+    // Reachable: what paths reference, then what those reference, transitively.
+    let mut reachable = BTreeSet::new();
+    let mut queue = Vec::new();
+    collect_schema_refs(document.get("paths").unwrap_or(&Value::Null), &mut queue);
+    while let Some(name) = queue.pop() {
+        if reachable.insert(name.clone())
+            && let Some(schema) =
+                document.get("components").and_then(|c| c.get("schemas")).and_then(|s| s.get(name.as_str()))
+        {
+            collect_schema_refs(schema, &mut queue);
+        }
+    }
+    let Some(schemas) = schemas_mut(document) else { return Vec::new() };
+    let unreachable: Vec<String> =
+        schemas.keys().filter_map(Value::as_str).filter(|name| !reachable.contains(*name)).map(str::to_owned).collect();
+    for name in &unreachable {
+        schemas.shift_remove(name.as_str());
+    }
+    if unreachable.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("{} schema(s) dropped: {}", unreachable.len(), unreachable.join(", "))]
+    }
+}
+
+/// Every `#/components/schemas/X` under `value`, as `X`.
+fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    (Some("$ref"), Value::String(reference)) => {
+                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                            out.push(name.to_owned());
+                        }
+                    }
+                    _ => collect_schema_refs(inner, out),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| collect_schema_refs(item, out)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn doc(yaml: &str) -> Value {
         serde_norway::from_str(yaml).unwrap()
+    }
+
+    fn manifest() -> Manifest {
+        Manifest::parse("output: o.yaml\ntitle: t\noperations: [op]\nopaque: [R.owner, R.factors]\n").unwrap()
     }
 
     const OPERATION: &str = "
@@ -421,12 +520,17 @@ components:
         x-internal: {type: string}
         installed_at: {type: string, format: date-time}
         count: {type: integer, format: int32}
+        owner: {$ref: '#/components/schemas/Owner', description: the owner}
+        factors: {type: array, items: {$ref: '#/components/schemas/Factor'}}
+    Owner: {type: object, properties: {factor: {$ref: '#/components/schemas/Factor'}}}
+    Factor: {type: object, properties: {kind: {type: string}}}
+    Orphan: {type: object}
 ";
 
     #[test]
     fn every_rule_reports_its_changes() {
         let mut document = doc(OPERATION);
-        let outcomes = apply_all(&mut document);
+        let outcomes = apply_all(&mut document, &manifest());
         let changes = |rule: &str| outcomes.iter().find(|o| o.rule == rule).unwrap().changes.clone();
         assert_eq!(changes("drop-extensions"), ["op: removed x-code-samples"]);
         let envelope = changes("shared-error-envelope");
@@ -439,6 +543,12 @@ components:
         assert_eq!(changes("no-response-enums"), ["R.client_type: dropped enum - first_party - third_party"]);
         assert_eq!(changes("allow-unknown-fields"), ["R: no longer denies unknown fields"]);
         assert_eq!(changes("plain-string-formats"), ["R.installed_at: format date-time dropped (stays a string)"]);
+        assert_eq!(changes("opaque-subobjects"), ["R.owner: raw JSON object", "R.factors: raw JSON objects"]);
+        assert_eq!(changes("prune-unreferenced-schemas"), ["3 schema(s) dropped: Owner, Factor, Orphan"]);
+        let owner = &document["components"]["schemas"]["R"]["properties"]["owner"];
+        assert_eq!(owner["type"], "object");
+        assert_eq!(owner["additionalProperties"], true);
+        assert_eq!(owner["description"], "the owner");
 
         let responses = document["paths"]["/x"]["get"]["responses"].as_mapping().unwrap();
         let codes: Vec<&str> = responses.keys().filter_map(Value::as_str).collect();
@@ -455,8 +565,8 @@ components:
     #[test]
     fn rules_are_idempotent_and_say_when_they_match_nothing() {
         let mut document = doc(OPERATION);
-        apply_all(&mut document);
-        let again = apply_all(&mut document);
+        apply_all(&mut document, &manifest());
+        let again = apply_all(&mut document, &manifest());
         for outcome in &again {
             assert!(outcome.changes.is_empty(), "{outcome:?}");
             let expected = if outcome.guard { "nothing to do (a guard)" } else { "matched nothing" };
@@ -469,7 +579,7 @@ components:
         let mut document = doc(
             "paths: {/x: {get: {operationId: op, responses: {'200': {description: ok}, default: {description: d}}}}}\ncomponents: {schemas: {}}",
         );
-        let changes = shared_error_envelope(&mut document);
+        let changes = shared_error_envelope(&mut document, &manifest());
         assert!(
             changes.contains(&"op: removed the `default` response (progenitor panics on it)".to_owned()),
             "{changes:?}"
@@ -482,7 +592,7 @@ components:
         let yaml = "components: {schemas: {api_organization_v1_GetConnectedAppResponse: {type: object, properties: {name: {type: string}}, required: [name]}}}";
         let mut document = doc(yaml);
         assert_eq!(
-            optional_request_id_on_get_connected_app(&mut document),
+            optional_request_id_on_get_connected_app(&mut document, &manifest()),
             ["api_organization_v1_GetConnectedAppResponse.request_id: added, optional"]
         );
         let schema = &document["components"]["schemas"]["api_organization_v1_GetConnectedAppResponse"];
@@ -491,7 +601,7 @@ components:
         let required_upstream = "components: {schemas: {api_organization_v1_GetConnectedAppResponse: {properties: {request_id: {type: string}}, required: [request_id]}}}";
         let mut document = doc(required_upstream);
         assert_eq!(
-            optional_request_id_on_get_connected_app(&mut document),
+            optional_request_id_on_get_connected_app(&mut document, &manifest()),
             ["api_organization_v1_GetConnectedAppResponse.request_id: no longer required"]
         );
     }

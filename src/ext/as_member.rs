@@ -1,0 +1,106 @@
+use crate::ext::per_call::per_call_options;
+use crate::ext::session_claims::{self, SessionMember};
+use crate::ext::transport::CallOptions;
+use crate::models::{
+    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
+    RevokeMemberConnectedAppResponse,
+};
+use crate::{B2b, Client, Error, MemberSession};
+
+/// The B2B calls for the member behind a session, from [`Client::as_member`]: the organization (and, for one's
+/// own apps, the member) are taken from the session, and the session is forwarded on every call so Stytch enforces
+/// the member's RBAC permissions and the session's tenancy. This is what the frontend SDKs' "Get Connected Apps"
+/// does (the organization "inferred from the logged-in Member's session"), for backend code.
+///
+/// - **JWT**: the organization and member are read from the JWT's claims and the same JWT is forwarded: one
+///   request. Reading unverified claims is safe because Stytch verifies the forwarded JWT and its tenancy on that
+///   request (see [`SessionMember`]). A malformed JWT, or one without the claims, is an error and nothing is sent.
+/// - **Token**: `POST /v1/b2b/sessions/authenticate` gives the organization and member, then the call forwards the
+///   token: two requests. Nothing is cached: every call authenticates the session again, so a revoked or expired
+///   session stops working at once.
+///
+/// ```no_run
+/// # async fn run(client: stytch_connected_apps::Client, jwt_from_cookie: &str) -> Result<(), stytch_connected_apps::Error> {
+/// use stytch_connected_apps::MemberSession;
+///
+/// let me = client.as_member(MemberSession::jwt(jwt_from_cookie)?);
+/// let installed = me.organization_connected_apps().await?;  // the session's organization
+/// let mine = me.own_connected_apps().await?;                  // the session's member
+/// if let Some(app) = mine.connected_apps.first() {
+///     me.revoke_own_connected_app(&app.connected_app_id).await?;
+/// }
+/// # let _ = installed; Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct MemberSessionCalls<'a> {
+    client: &'a Client,
+    session: MemberSession,
+    options: CallOptions,
+}
+
+impl<'a> MemberSessionCalls<'a> {
+    pub(crate) fn new(client: &'a Client, session: MemberSession) -> Self {
+        Self { client, session, options: CallOptions::default() }
+    }
+
+    per_call_options!();
+
+    /// The organization and member behind the session: from the JWT's claims (no request), or from
+    /// `POST /v1/b2b/sessions/authenticate` for a token (which also fails for an expired or revoked session).
+    pub async fn identity(&self) -> Result<SessionMember, Error> {
+        if self.session.is_jwt() {
+            return session_claims::member_from_jwt(self.session.expose());
+        }
+        let authenticated = self.b2b().without_session().authenticate_session_token(self.session.expose()).await?;
+        let session = authenticated.member_session;
+        Ok(SessionMember { organization_id: session.organization_id, member_id: session.member_id })
+    }
+
+    /// B1 for the session's organization.
+    pub async fn organization_connected_apps(&self) -> Result<OrganizationConnectedAppsResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().organization_connected_apps(&who.organization_id).await
+    }
+
+    /// B2 for the session's organization.
+    pub async fn connected_app(&self, connected_app_id: &str) -> Result<OrganizationConnectedAppResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().connected_app(&who.organization_id, connected_app_id).await
+    }
+
+    /// B3 for a member of the session's organization.
+    pub async fn member_connected_apps(&self, member_id: &str) -> Result<MemberConnectedAppsResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().member_connected_apps(&who.organization_id, member_id).await
+    }
+
+    /// B3 for the session's own member (allowed by `stytch.self`).
+    pub async fn own_connected_apps(&self) -> Result<MemberConnectedAppsResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().member_connected_apps(&who.organization_id, &who.member_id).await
+    }
+
+    /// B4 for a member of the session's organization.
+    pub async fn revoke_member_connected_app(
+        &self,
+        member_id: &str,
+        connected_app_id: &str,
+    ) -> Result<RevokeMemberConnectedAppResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().revoke_member_connected_app(&who.organization_id, member_id, connected_app_id).await
+    }
+
+    /// B4 for the session's own member (allowed by `stytch.self`).
+    pub async fn revoke_own_connected_app(
+        &self,
+        connected_app_id: &str,
+    ) -> Result<RevokeMemberConnectedAppResponse, Error> {
+        let who = self.identity().await?;
+        self.b2b().revoke_member_connected_app(&who.organization_id, &who.member_id, connected_app_id).await
+    }
+
+    fn b2b(&self) -> B2b<'a> {
+        B2b::new(self.client, Some(self.session.clone()), self.options.clone())
+    }
+}

@@ -1,0 +1,59 @@
+use crate::ext::per_call::per_call_options;
+use crate::ext::transport::CallOptions;
+use crate::models::{RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
+use crate::{Client, Consumer, Error, UserSession};
+
+/// The consumer calls for the user behind a session, from [`Client::as_user`], as the frontend SDK's "Get
+/// Connected Apps" does (the user "inferred from the logged-in user's session").
+///
+/// Every call is two requests: `POST /v1/sessions/authenticate` gives the user, then the call. For a JWT too: the
+/// consumer endpoints take no session header, so Stytch would not check the JWT on the call itself, and trusting
+/// its unverified `sub` would let a forged JWT name any user. Nothing is cached.
+///
+/// ```no_run
+/// # async fn run(client: stytch_connected_apps::Client, token_from_cookie: &str) -> Result<(), stytch_connected_apps::Error> {
+/// use stytch_connected_apps::UserSession;
+///
+/// let me = client.as_user(UserSession::token(token_from_cookie)?);
+/// for app in me.connected_apps().await?.connected_apps {
+///     println!("{} may use: {}", app.name, app.scopes_granted);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct UserSessionCalls<'a> {
+    client: &'a Client,
+    session: UserSession,
+    options: CallOptions,
+}
+
+impl<'a> UserSessionCalls<'a> {
+    pub(crate) fn new(client: &'a Client, session: UserSession) -> Self {
+        Self { client, session, options: CallOptions::default() }
+    }
+
+    per_call_options!();
+
+    /// The user behind the session, from `POST /v1/sessions/authenticate` (which fails for an expired or revoked
+    /// session).
+    pub async fn user_id(&self) -> Result<String, Error> {
+        Ok(self.consumer().authenticate_session(&self.session).await?.session.user_id)
+    }
+
+    /// C1 for the session's user.
+    pub async fn connected_apps(&self) -> Result<UserConnectedAppsResponse, Error> {
+        let user_id = self.user_id().await?;
+        self.consumer().user_connected_apps(&user_id).await
+    }
+
+    /// C2 for the session's user.
+    pub async fn revoke_connected_app(&self, connected_app_id: &str) -> Result<RevokeUserConnectedAppResponse, Error> {
+        let user_id = self.user_id().await?;
+        self.consumer().revoke_user_connected_app(&user_id, connected_app_id).await
+    }
+
+    fn consumer(&self) -> Consumer<'a> {
+        Consumer::new(self.client, self.options.clone())
+    }
+}
