@@ -52,11 +52,13 @@ pub async fn start() -> (MockServer, Client) {
 }
 
 /// Which member-session header the request must carry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Session {
     None,
     Token,
     Jwt,
+    /// This JWT (not the standard `SESSION_JWT`).
+    JwtValue(String),
 }
 
 /// The one request that must go out.
@@ -67,7 +69,7 @@ pub struct Expect {
     pub path: String,
     pub session: Session,
     /// `None`: no body and no content type (GETs). `Some(b)`: exactly `b`, as JSON.
-    pub body: Option<&'static str>,
+    pub body: Option<String>,
 }
 
 impl Expect {
@@ -76,7 +78,17 @@ impl Expect {
     }
 
     pub fn revoke(path: impl Into<String>) -> Self {
-        Self { method: "POST", path: path.into(), session: Session::None, body: Some("{}") }
+        Self { method: "POST", path: path.into(), session: Session::None, body: Some("{}".into()) }
+    }
+
+    /// A POST of exactly this JSON (compact, as serde_json writes it).
+    pub fn post_json(path: impl Into<String>, body: serde_json::Value) -> Self {
+        Self { method: "POST", path: path.into(), session: Session::None, body: Some(body.to_string()) }
+    }
+
+    pub fn with_session_jwt(mut self, jwt: &str) -> Self {
+        self.session = Session::JwtValue(jwt.to_owned());
+        self
     }
 
     pub fn with_session(mut self, session: Session) -> Self {
@@ -95,9 +107,12 @@ impl Expect {
             .header("user-agent", USER_AGENT)
             .header("accept", "application/json")
             .header_missing("api-version");
-        let when = match self.session {
+        let when = match &self.session {
             Session::None => {
                 when.header_missing("x-stytch-member-session").header_missing("x-stytch-member-sessionjwt")
+            }
+            Session::JwtValue(jwt) => {
+                when.header("x-stytch-member-sessionjwt", jwt.as_str()).header_missing("x-stytch-member-session")
             }
             Session::Token => {
                 when.header("x-stytch-member-session", SESSION_TOKEN).header_missing("x-stytch-member-sessionjwt")
@@ -106,8 +121,8 @@ impl Expect {
                 when.header("x-stytch-member-sessionjwt", SESSION_JWT).header_missing("x-stytch-member-session")
             }
         };
-        match self.body {
-            Some(body) => when.header("content-type", "application/json").body(body),
+        match &self.body {
+            Some(body) => when.header("content-type", "application/json").body(body.as_str()),
             None => when
                 .header_missing("content-type")
                 .header_missing("content-length")
@@ -209,7 +224,7 @@ impl Op {
 /// Runs each of `ops` once with `client` and asserts that exactly its request went out, carrying `session`.
 pub async fn assert_each_sends(server: &MockServer, client: &Client, ops: &[Op], session: Session) {
     for &op in ops {
-        let expect = op.expect().with_session(session);
+        let expect = op.expect().with_session(session.clone());
         let mock = server
             .mock_async(|when, then| {
                 expect.matcher(when);

@@ -87,9 +87,21 @@ async fn call(
     session: Option<(&str, &str)>,
     secret: &str,
 ) -> (u16, Value) {
+    call_with(emulator, method, path, session, secret, json!({})).await
+}
+
+/// Like [`call`], with this JSON body on POSTs.
+async fn call_with(
+    emulator: &Emulator,
+    method: &str,
+    path: &str,
+    session: Option<(&str, &str)>,
+    secret: &str,
+    body: Value,
+) -> (u16, Value) {
     let http = reqwest::Client::new();
     let url = format!("{}{path}", emulator.url());
-    let mut request = if method == "post" { http.post(url).json(&json!({})) } else { http.get(url) };
+    let mut request = if method == "post" { http.post(url).json(&body) } else { http.get(url) };
     request = request.basic_auth(emulator.project_id(), Some(secret));
     if let Some((name, value)) = session {
         request = request.header(name, value);
@@ -184,6 +196,30 @@ async fn every_emulator_answer_validates_against_the_specs() {
         }
     }
     assert!(problems.is_empty(), "the emulator's answers do not match the specs:\n{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn the_session_endpoints_validate_against_the_specs() {
+    let (b2b, consumer) = (b2b_spec(), consumer_spec());
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let cases = [
+        ("/v1/b2b/sessions/authenticate", json!({"session_token": SEED_ADMIN_SESSION}), 200, &b2b),
+        ("/v1/b2b/sessions/authenticate", json!({"session_token": "session-token-nobody"}), 404, &b2b),
+        ("/v1/sessions/authenticate", json!({"session_token": SEED_USER_SESSION}), 200, &consumer),
+        ("/v1/sessions/authenticate", json!({"session_jwt": "eyJ.nobody.sig"}), 404, &b2b),
+    ];
+    let mut problems = Vec::new();
+    for (path, body, expected, spec) in cases {
+        let (status, answer) = call_with(&emulator, "post", path, None, SEED_SECRET, body).await;
+        assert_eq!(status, expected, "{path}: {answer}");
+        let schema = if status == 200 {
+            response_schema(spec, "post", path, 200)
+        } else {
+            response_schema(&b2b, "get", "/v1/b2b/organizations/{organization_id}/connected_apps", status)
+        };
+        validate(spec, schema, &answer, &format!("POST {path} -> {status}"), &mut problems);
+    }
+    assert!(problems.is_empty(), "the emulator's session answers do not match the specs:\n{}", problems.join("\n"));
 }
 
 #[test]

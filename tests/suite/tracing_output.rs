@@ -88,3 +88,38 @@ async fn every_call_is_one_span_with_its_outcome_and_nothing_secret() {
         );
     }
 }
+
+#[tokio::test]
+async fn session_inferred_calls_never_trace_the_session() {
+    use stytch_connected_apps::UserSession;
+    use stytch_connected_apps::emulator::{
+        Emulator, Fixture, SEED_ADMIN, SEED_ADMIN_SESSION, SEED_SECRET, SEED_USER, SEED_USER_SESSION,
+    };
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let fixture = Fixture::seed();
+    let admin_jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let user_jwt = fixture.user_session_of(SEED_USER).unwrap().session_jwt.clone().unwrap();
+    let emulator = Emulator::start(fixture).await.unwrap();
+    let client = emulator.client().unwrap();
+
+    client.as_member(MemberSession::token(SEED_ADMIN_SESSION).unwrap()).own_connected_apps().await.unwrap();
+    client.as_member(MemberSession::jwt(&admin_jwt).unwrap()).organization_connected_apps().await.unwrap();
+    client.as_user(UserSession::token(SEED_USER_SESSION).unwrap()).connected_apps().await.unwrap();
+    client.as_user(UserSession::jwt(&user_jwt).unwrap()).connected_apps().await.unwrap();
+
+    let output = captured.text();
+    let spans = output.lines().filter(|l| l.contains("stytch.call") && l.contains("close")).count();
+    assert_eq!(spans, 2 + 1 + 2 + 2, "one span per request:\n{output}");
+    assert!(output.contains("operation=\"api_b2b_session_v1_authenticate\""), "{output}");
+    for secret in [SEED_SECRET, SEED_ADMIN_SESSION, SEED_USER_SESSION, admin_jwt.as_str(), user_jwt.as_str()] {
+        assert!(!output.contains(secret), "the trace leaks a session or secret:\n{output}");
+    }
+}

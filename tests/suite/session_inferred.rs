@@ -1,0 +1,262 @@
+//! Session-inferred calls (`Client::as_member`, `Client::as_user`) against httpmock: the exact sequence of
+//! requests for each path (one for a member JWT, two for a member token, two for a user session), and the errors
+//! of expired, revoked and foreign sessions.
+
+use base64::Engine as _;
+use httpmock::MockServer;
+use serde_json::json;
+
+use crate::common::*;
+use stytch_connected_apps::{Error, ErrorType, MemberSession, UserSession};
+
+/// A JWT whose claims name `ORG` and `MEMBER`, the way Stytch's do.
+fn member_jwt() -> String {
+    let encode = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.{}",
+        encode(json!({"alg": "RS256", "typ": "JWT"})),
+        encode(json!({"sub": MEMBER, "https://stytch.com/organization": {"organization_id": ORG, "slug": "acme"}})),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("signature")
+    )
+}
+
+/// `POST /v1/b2b/sessions/authenticate`'s answer for `SESSION_TOKEN`.
+fn member_session_authenticated() -> serde_json::Value {
+    json!({
+        "status_code": 200,
+        "request_id": REQUEST_ID,
+        "member_session": {
+            "member_session_id": "member-session-test-1", "member_id": MEMBER, "organization_id": ORG,
+            "organization_slug": "acme", "started_at": "2021-08-28T00:41:58.935673Z",
+            "last_accessed_at": "2021-08-28T00:41:58.935673Z", "expires_at": "2021-08-28T01:41:58.935673Z",
+            "authentication_factors": [{"type": "magic_link", "delivery_method": "email"}], "roles": ["stytch_member"]
+        },
+        "session_token": SESSION_TOKEN,
+        "session_jwt": "",
+        "member": {"member_id": MEMBER, "organization_id": ORG, "email_address": "admin@acme.example", "status": "active"},
+        "organization": {"organization_id": ORG, "organization_name": "Acme", "organization_slug": "acme"}
+    })
+}
+
+/// `POST /v1/sessions/authenticate`'s answer.
+fn user_session_authenticated() -> serde_json::Value {
+    json!({
+        "status_code": 200,
+        "request_id": REQUEST_ID,
+        "session": {"session_id": "session-test-1", "user_id": USER, "authentication_factors": [], "roles": []},
+        "session_token": SESSION_TOKEN,
+        "session_jwt": "",
+        "user": {"user_id": USER, "emails": [], "status": "active"}
+    })
+}
+
+async fn mount_member_authenticate(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_token": SESSION_TOKEN})).matcher(when);
+            then.status(200).json_body(member_session_authenticated());
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_member_jwt_is_one_request_per_call_with_organization_and_member_from_its_claims() {
+    let (server, client) = start().await;
+    let jwt = member_jwt();
+    let me = client.as_member(MemberSession::jwt(&jwt).unwrap());
+    let cases: Vec<(Expect, &str)> = vec![
+        (Expect::get(b1_path(ORG)), fixtures::B1_200),
+        (Expect::get(b2_path(ORG, APP)), fixtures::B2_200_WITH_REQUEST_ID),
+        (Expect::get(b3_path(ORG, "member-test-other")), fixtures::B3_200),
+        (Expect::get(b3_path(ORG, MEMBER)), fixtures::B3_200),
+        (Expect::revoke(b4_path(ORG, "member-test-other", APP)), fixtures::REVOKE_200),
+        (Expect::revoke(b4_path(ORG, MEMBER, APP)), fixtures::REVOKE_200),
+    ];
+    for (index, (expect, body)) in cases.into_iter().enumerate() {
+        let expect = expect.with_session_jwt(&jwt);
+        let mock = server
+            .mock_async(|when, then| {
+                expect.matcher(when);
+                then.status(200).body(body);
+            })
+            .await;
+        match index {
+            0 => drop(me.organization_connected_apps().await.unwrap()),
+            1 => drop(me.connected_app(APP).await.unwrap()),
+            2 => drop(me.member_connected_apps("member-test-other").await.unwrap()),
+            3 => drop(me.own_connected_apps().await.unwrap()),
+            4 => drop(me.revoke_member_connected_app("member-test-other", APP).await.unwrap()),
+            _ => drop(me.revoke_own_connected_app(APP).await.unwrap()),
+        }
+        mock.assert_async().await;
+        mock.delete_async().await;
+    }
+    let identity = me.identity().await.unwrap();
+    assert_eq!((identity.organization_id.as_str(), identity.member_id.as_str()), (ORG, MEMBER));
+}
+
+#[tokio::test]
+async fn a_member_token_is_authenticated_first_then_forwarded() {
+    let (server, client) = start().await;
+    let me = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
+    let authenticate = mount_member_authenticate(&server).await;
+    let own = server
+        .mock_async(|when, then| {
+            Expect::get(b3_path(ORG, MEMBER)).with_session(Session::Token).matcher(when);
+            then.status(200).body(fixtures::B3_200);
+        })
+        .await;
+    let revoke = server
+        .mock_async(|when, then| {
+            Expect::revoke(b4_path(ORG, MEMBER, APP)).with_session(Session::Token).matcher(when);
+            then.status(200).body(fixtures::REVOKE_200);
+        })
+        .await;
+
+    let apps = me.own_connected_apps().await.unwrap();
+    me.revoke_own_connected_app(APP).await.unwrap();
+
+    assert_eq!(apps.connected_apps[0].scopes_granted, "openid profile email");
+    // Two requests per call, and nothing cached: the session is authenticated again for the second call.
+    authenticate.assert_calls_async(2).await;
+    own.assert_async().await;
+    revoke.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_expired_or_revoked_member_token_stops_at_authenticate() {
+    for (status, body) in [
+        (
+            404,
+            json!({"status_code": 404, "request_id": REQUEST_ID, "error_type": "session_not_found", "error_message": "Session could not be found.", "error_url": "https://stytch.com/docs/api/errors/404"}),
+        ),
+        (401, serde_json::from_str(fixtures::E401).unwrap()),
+    ] {
+        let (server, client) = start().await;
+        let authenticate = server
+            .mock_async(|when, then| {
+                Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_token": SESSION_TOKEN}))
+                    .matcher(when);
+                then.status(status).json_body(body.clone());
+            })
+            .await;
+        let anything_else = server
+            .mock_async(|when, then| {
+                when.path_includes("/connected_apps");
+                then.status(200).body(fixtures::B1_200);
+            })
+            .await;
+
+        let err = client
+            .as_member(MemberSession::token(SESSION_TOKEN).unwrap())
+            .organization_connected_apps()
+            .await
+            .unwrap_err();
+
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.as_api().map(|e| e.operation), Some("api_b2b_session_v1_authenticate"));
+        authenticate.assert_async().await;
+        anything_else.assert_calls_async(0).await;
+    }
+}
+
+#[tokio::test]
+async fn a_foreign_jwt_is_refused_by_stytch_on_the_call_itself() {
+    let (server, client) = start().await;
+    let jwt = member_jwt();
+    let call = server
+        .mock_async(|when, then| {
+            Expect::get(b1_path(ORG)).with_session_jwt(&jwt).matcher(when);
+            then.status(403).body(fixtures::E403_TENANCY);
+        })
+        .await;
+
+    let err = client.as_member(MemberSession::jwt(&jwt).unwrap()).organization_connected_apps().await.unwrap_err();
+
+    assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationTenancyError));
+    call.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_malformed_jwt_or_one_without_the_claims_sends_nothing() {
+    let (server, client) = start().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body(fixtures::B1_200);
+        })
+        .await;
+    let encode = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let without_org = format!("e30.{}.c2ln", encode(json!({"sub": MEMBER})));
+    for jwt in ["not-a-jwt", "a.b", "a.%%%.c", without_org.as_str()] {
+        let Ok(session) = MemberSession::jwt(jwt) else { continue };
+        let err = client.as_member(session).own_connected_apps().await.unwrap_err();
+        let Error::InvalidInput(input) = &err else { panic!("{jwt}: {err:?}") };
+        assert_eq!(input.what, "member session JWT");
+        assert!(!err.to_string().contains(jwt), "{err}");
+    }
+    anything.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_user_session_is_authenticated_first_for_tokens_and_jwts_alike() {
+    let (server, client) = start().await;
+    for (session, body) in [
+        (UserSession::token(SESSION_TOKEN).unwrap(), json!({"session_token": SESSION_TOKEN})),
+        (UserSession::jwt(SESSION_JWT).unwrap(), json!({"session_jwt": SESSION_JWT})),
+    ] {
+        let authenticate = server
+            .mock_async(|when, then| {
+                Expect::post_json("/v1/sessions/authenticate", body.clone()).matcher(when);
+                then.status(200).json_body(user_session_authenticated());
+            })
+            .await;
+        let list = server
+            .mock_async(|when, then| {
+                Expect::get(c1_path(USER)).matcher(when);
+                then.status(200).body(fixtures::C1_200);
+            })
+            .await;
+        let revoke = server
+            .mock_async(|when, then| {
+                Expect::revoke(c2_path(USER, APP)).matcher(when);
+                then.status(200).body(fixtures::REVOKE_200);
+            })
+            .await;
+
+        let me = client.as_user(session);
+        let apps = me.connected_apps().await.unwrap();
+        me.revoke_connected_app(APP).await.unwrap();
+
+        assert_eq!(apps.connected_apps[0].scopes_granted, "openid profile email");
+        authenticate.assert_calls_async(2).await;
+        list.assert_async().await;
+        revoke.assert_async().await;
+        for mock in [authenticate, list, revoke] {
+            mock.delete_async().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_expired_user_session_stops_at_authenticate() {
+    let (server, client) = start().await;
+    server
+        .mock_async(|when, then| {
+            Expect::post_json("/v1/sessions/authenticate", json!({"session_token": SESSION_TOKEN})).matcher(when);
+            then.status(404).json_body(json!({"status_code": 404, "request_id": REQUEST_ID, "error_type": "session_not_found", "error_message": "Session could not be found.", "error_url": "https://stytch.com/docs/api/errors/404"}));
+        })
+        .await;
+    let list = server
+        .mock_async(|when, then| {
+            when.path(c1_path(USER));
+            then.status(200).body(fixtures::C1_200);
+        })
+        .await;
+
+    let err = client.as_user(UserSession::token(SESSION_TOKEN).unwrap()).connected_apps().await.unwrap_err();
+
+    assert_eq!(err.error_type(), Some(&ErrorType::Other("session_not_found".into())));
+    assert_eq!(err.as_api().map(|e| e.operation), Some("api_session_v1_authenticate"));
+    list.assert_calls_async(0).await;
+}
