@@ -91,17 +91,34 @@ impl World {
             .find_map(|field| Some((field, body.get(field)?.as_str()?.to_owned())))
     }
 
+    /// The record a sessions/authenticate body names (`Err`: the 400 or 404 to answer). `values` gives a record's
+    /// token and JWT.
+    fn find_session<T: Clone>(
+        &mut self,
+        records: impl Fn(&Fixture) -> &[T],
+        values: impl Fn(&T) -> (Option<&str>, Option<&str>),
+        body: &[u8],
+    ) -> Result<T, Reply> {
+        let Some((field, value)) = Self::session_argument(body) else {
+            return Err(self.error(400, "invalid_argument", "Pass a session_token or a session_jwt."));
+        };
+        let found = records(&self.fixture).iter().find(|record| {
+            let (token, jwt) = values(record);
+            if field == "session_token" { token == Some(value.as_str()) } else { jwt == Some(value.as_str()) }
+        });
+        match found.cloned() {
+            Some(record) => Ok(record),
+            None => Err(self.error(404, "session_not_found", "Session could not be found.")),
+        }
+    }
+
     /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization.
     fn authenticate_member_session(&mut self, body: &[u8]) -> Reply {
-        let Some((field, value)) = Self::session_argument(body) else {
-            return self.error(400, "invalid_argument", "Pass a session_token or a session_jwt.");
-        };
-        let found = self.fixture.sessions.iter().find(|s| match field {
-            "session_token" => s.session_token.as_deref() == Some(value.as_str()),
-            _ => s.session_jwt.as_deref() == Some(value.as_str()),
-        });
-        let Some(session) = found.cloned() else {
-            return self.error(404, "session_not_found", "Session could not be found.");
+        let found =
+            self.find_session(|f| &f.sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body);
+        let session = match found {
+            Ok(session) => session,
+            Err(reply) => return reply,
         };
         let org = self.fixture.organizations.iter().find(|o| o.organization_id == session.organization_id).cloned();
         let slug = org.as_ref().and_then(|o| o.slug.clone()).unwrap_or_default();
@@ -140,15 +157,11 @@ impl World {
 
     /// `POST /v1/sessions/authenticate`: the consumer session and its user.
     fn authenticate_user_session(&mut self, body: &[u8]) -> Reply {
-        let Some((field, value)) = Self::session_argument(body) else {
-            return self.error(400, "invalid_argument", "Pass a session_token or a session_jwt.");
-        };
-        let found = self.fixture.user_sessions.iter().find(|s| match field {
-            "session_token" => s.session_token.as_deref() == Some(value.as_str()),
-            _ => s.session_jwt.as_deref() == Some(value.as_str()),
-        });
-        let Some(session) = found.cloned() else {
-            return self.error(404, "session_not_found", "Session could not be found.");
+        let found =
+            self.find_session(|f| &f.user_sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body);
+        let session = match found {
+            Ok(session) => session,
+            Err(reply) => return reply,
         };
         let token = session.session_token.clone().unwrap_or_default();
         let body = json!({

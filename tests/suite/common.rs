@@ -51,6 +51,16 @@ pub async fn start() -> (MockServer, Client) {
     (server, client)
 }
 
+/// A mock that answers anything: assert `calls_async() == 0` on it to prove nothing was sent.
+pub async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body(fixtures::B1_200);
+        })
+        .await
+}
+
 /// Which member-session header the request must carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Session {

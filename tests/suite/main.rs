@@ -24,4 +24,3 @@ mod secrets;
 mod session_inferred;
 mod sessions;
 mod timeouts;
-mod tracing_output;

@@ -1,14 +1,28 @@
 //! One span per call, with operation, method, path template, status, request id, attempts and duration; and no
 //! secret, session token, JWT or concrete id anywhere in the output.
+//!
+//! Its own test binary, with one global subscriber: tracing caches each callsite's interest process-wide, and a
+//! test thread without a subscriber running beside one with a thread-local subscriber can make a callsite look
+//! uninteresting, so events would go missing at random. The tests here take turns on one lock.
+
+#[allow(dead_code)]
+#[path = "suite/common.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "suite/fault_server.rs"]
+mod fault_server;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tracing_subscriber::fmt::format::FmtSpan;
 
-use crate::common::*;
-use crate::fault_server::{FaultServer, Step};
+use common::*;
+use fault_server::{FaultServer, Step};
 use stytch_connected_apps::{Client, MemberSession, RetryPolicy};
+
+/// One test at a time: they share the global subscriber's buffer.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -27,18 +41,31 @@ impl Captured {
     fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
     }
+
+    /// The buffer of the global subscriber (installed on first use) that records every span and event at TRACE
+    /// level, emptied.
+    fn install() -> Self {
+        static GLOBAL: OnceLock<Captured> = OnceLock::new();
+        let captured = GLOBAL.get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_span_events(FmtSpan::CLOSE)
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+            captured
+        });
+        captured.0.lock().unwrap().clear();
+        captured.clone()
+    }
 }
 
 #[tokio::test]
 async fn every_call_is_one_span_with_its_outcome_and_nothing_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
 
     let server = FaultServer::start(vec![
         Step::json(503, fixtures::E500),
@@ -96,14 +123,8 @@ async fn session_inferred_calls_never_trace_the_session() {
         Emulator, Fixture, SEED_ADMIN, SEED_ADMIN_SESSION, SEED_SECRET, SEED_USER, SEED_USER_SESSION,
     };
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
     let fixture = Fixture::seed();
     let admin_jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap();
     let user_jwt = fixture.user_session_of(SEED_USER).unwrap().session_jwt.clone().unwrap();
