@@ -50,3 +50,51 @@ pub enum Endpoint {
     /// `POST /v1/sessions/authenticate` (the user behind a consumer session).
     AuthenticateUserSession,
 }
+
+impl Endpoint {
+    /// Every endpoint the emulator serves.
+    pub const ALL: [Endpoint; 8] = [
+        Endpoint::OrganizationConnectedApps,
+        Endpoint::ConnectedApp,
+        Endpoint::MemberConnectedApps,
+        Endpoint::RevokeMemberConnectedApp,
+        Endpoint::UserConnectedApps,
+        Endpoint::RevokeUserConnectedApp,
+        Endpoint::AuthenticateMemberSession,
+        Endpoint::AuthenticateUserSession,
+    ];
+
+    /// `GET` or `POST`.
+    pub fn method(self) -> &'static str {
+        match self {
+            Endpoint::OrganizationConnectedApps
+            | Endpoint::ConnectedApp
+            | Endpoint::MemberConnectedApps
+            | Endpoint::UserConnectedApps => "GET",
+            _ => "POST",
+        }
+    }
+
+    /// The path template, parameters as `{name}` (axum's syntax too).
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::OrganizationConnectedApps => "/v1/b2b/organizations/{organization_id}/connected_apps",
+            Endpoint::ConnectedApp => "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
+            Endpoint::MemberConnectedApps => {
+                "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps"
+            }
+            Endpoint::RevokeMemberConnectedApp => {
+                "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke"
+            }
+            Endpoint::UserConnectedApps => "/v1/users/{user_id}/connected_apps",
+            Endpoint::RevokeUserConnectedApp => "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
+            Endpoint::AuthenticateMemberSession => "/v1/b2b/sessions/authenticate",
+            Endpoint::AuthenticateUserSession => "/v1/sessions/authenticate",
+        }
+    }
+
+    /// How many path parameters the template has.
+    pub(crate) fn parameters(self) -> usize {
+        self.path().matches('{').count()
+    }
+}

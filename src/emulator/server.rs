@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
@@ -134,67 +135,23 @@ impl Drop for Emulator {
 }
 
 fn router(shared: SharedState) -> Router {
-    Router::new()
-        .route(
-            "/v1/b2b/organizations/{organization_id}/connected_apps",
-            get(|s: State<SharedState>, Path(org): Path<String>, m: Method, u: Uri, h: HeaderMap| {
-                serve(s, Endpoint::OrganizationConnectedApps, vec![org], m, u, h)
-            }),
-        )
-        .route(
-            "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
-            get(|s: State<SharedState>, Path((org, app)): Path<(String, String)>, m: Method, u: Uri, h: HeaderMap| {
-                serve(s, Endpoint::ConnectedApp, vec![org, app], m, u, h)
-            }),
-        )
-        .route(
-            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
-            get(
-                |s: State<SharedState>,
-                 Path((org, member)): Path<(String, String)>,
-                 m: Method,
-                 u: Uri,
-                 h: HeaderMap| { serve(s, Endpoint::MemberConnectedApps, vec![org, member], m, u, h) },
-            ),
-        )
-        .route(
-            "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",
-            post(
-                |s: State<SharedState>,
-                 Path((org, member, app)): Path<(String, String, String)>,
-                 m: Method,
-                 u: Uri,
-                 h: HeaderMap| {
-                    serve(s, Endpoint::RevokeMemberConnectedApp, vec![org, member, app], m, u, h)
-                },
-            ),
-        )
-        .route(
-            "/v1/users/{user_id}/connected_apps",
-            get(|s: State<SharedState>, Path(user): Path<String>, m: Method, u: Uri, h: HeaderMap| {
-                serve(s, Endpoint::UserConnectedApps, vec![user], m, u, h)
-            }),
-        )
-        .route(
-            "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
-            post(
-                |s: State<SharedState>, Path((user, app)): Path<(String, String)>, m: Method, u: Uri, h: HeaderMap| {
-                    serve(s, Endpoint::RevokeUserConnectedApp, vec![user, app], m, u, h)
-                },
-            ),
-        )
-        .route(
-            "/v1/b2b/sessions/authenticate",
-            post(|s: State<SharedState>, m: Method, u: Uri, h: HeaderMap, body: Bytes| {
-                serve_with_body(s, Endpoint::AuthenticateMemberSession, Vec::new(), m, u, h, body)
-            }),
-        )
-        .route(
-            "/v1/sessions/authenticate",
-            post(|s: State<SharedState>, m: Method, u: Uri, h: HeaderMap, body: Bytes| {
-                serve_with_body(s, Endpoint::AuthenticateUserSession, Vec::new(), m, u, h, body)
-            }),
-        )
+    let mut router = Router::new();
+    for endpoint in Endpoint::ALL {
+        // Path parameters arrive in template order. A route without any, or a segment that is not UTF-8, is a
+        // rejection: both end as a list whose length `serve` checks against the template.
+        let handler = move |state: State<SharedState>,
+                            ids: Result<Path<Vec<String>>, PathRejection>,
+                            method: Method,
+                            uri: Uri,
+                            headers: HeaderMap,
+                            body: Bytes| {
+            let ids = ids.map(|Path(ids)| ids).unwrap_or_default();
+            serve(state, endpoint, ids, method, uri, headers, body)
+        };
+        let handler = if endpoint.method() == "GET" { get(handler) } else { post(handler) };
+        router = router.route(endpoint.path(), handler);
+    }
+    router
         .fallback(|s: State<SharedState>, m: Method, u: Uri| async move {
             let reply = lock(&s).world.error(404, "route_not_found", "No such endpoint.");
             log(&s, None, &m, &u, reply.0, None, None);
@@ -204,17 +161,6 @@ fn router(shared: SharedState) -> Router {
 }
 
 async fn serve(
-    state: State<SharedState>,
-    endpoint: Endpoint,
-    ids: Vec<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    serve_with_body(state, endpoint, ids, method, uri, headers, Bytes::new()).await
-}
-
-async fn serve_with_body(
     State(shared): State<SharedState>,
     endpoint: Endpoint,
     ids: Vec<String>,
@@ -234,6 +180,12 @@ async fn serve_with_body(
         (None, Some(_)) => Some("jwt"),
         (None, None) => None,
     };
+    if ids.len() != endpoint.parameters() {
+        // Only a path segment that is not UTF-8 once percent-decoded gets here.
+        let reply = lock(&shared).world.error(400, "invalid_path", "A path parameter is not valid UTF-8.");
+        log(&shared, Some(endpoint), &method, &uri, reply.0, None, None);
+        return json_response(reply);
+    }
     let (latency, fault) = {
         let mut shared = lock(&shared);
         let fault = shared.scripts.get_mut(&endpoint).and_then(VecDeque::pop_front);

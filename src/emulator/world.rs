@@ -72,10 +72,10 @@ impl World {
             return self.error(401, "unauthorized_credentials", "Unauthorized credentials.");
         }
         match endpoint {
-            Endpoint::OrganizationConnectedApps => self.b2b(ids, credentials, endpoint),
-            Endpoint::ConnectedApp => self.b2b(ids, credentials, endpoint),
-            Endpoint::MemberConnectedApps => self.b2b(ids, credentials, endpoint),
-            Endpoint::RevokeMemberConnectedApp => self.b2b(ids, credentials, endpoint),
+            Endpoint::OrganizationConnectedApps
+            | Endpoint::ConnectedApp
+            | Endpoint::MemberConnectedApps
+            | Endpoint::RevokeMemberConnectedApp => self.b2b(ids, credentials, endpoint),
             Endpoint::UserConnectedApps => self.user_connected_apps(&ids[0]),
             Endpoint::RevokeUserConnectedApp => self.revoke_user(&ids[0], &ids[1]),
             Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),

@@ -139,3 +139,20 @@ async fn a_fixture_file_round_trips_and_the_builder_builds_worlds() {
     assert_eq!(apps.connected_apps[0].client_type, "first_party_public");
     assert_eq!(apps.connected_apps[0].scopes_granted, "openid");
 }
+
+#[tokio::test]
+async fn a_path_segment_that_is_not_utf8_is_a_400_not_a_crash() {
+    let (emulator, client) = start().await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/v1/users/%FF%FE/connected_apps", emulator.url()))
+        .basic_auth(SEED_PROJECT_ID, Some(SEED_SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error_type"], "invalid_path");
+    // The emulator keeps serving.
+    client.consumer().user_connected_apps(SEED_USER).await.unwrap();
+    assert_eq!(emulator.requests()[0].endpoint, Some(Endpoint::UserConnectedApps));
+}
