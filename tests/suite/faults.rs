@@ -328,10 +328,16 @@ async fn invalid_utf8_and_deep_nesting_are_errors_not_panics() {
         ])
         .await;
         let (client, _) = retrying_client(&server.url, RetryPolicy::disabled());
-        for op in [Op::B1, Op::C1] {
-            let err = bounded(op.call(&client)).await.unwrap_err();
-            let status = err.status().map(|s| s.as_u16());
-            assert!(status == Some(200) || status == Some(500), "{op:?}: {err:?}");
-        }
+        // The first request (B1, generated path) gets the 200: a body that is not the payload.
+        let err = bounded(Op::B1.call(&client)).await.unwrap_err();
+        let Error::UnexpectedBody(unexpected) = &err else { panic!("{err:?}") };
+        assert_eq!(unexpected.status.as_u16(), 200);
+        assert!(unexpected.body_excerpt.len() <= 1024);
+        // The second (C1, handwritten path) gets the 500: its status survives, with an excerpt.
+        let err = bounded(Op::C1.call(&client)).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
+        let excerpt =
+            err.as_api().and_then(|api| api.body_excerpt.as_ref()).expect("a non-envelope body keeps an excerpt");
+        assert!(excerpt.len() <= 1024);
     }
 }

@@ -36,6 +36,9 @@ proptest! {
             // B3 (generated) puts the id in two segments; C1 (handwritten) in one.
             let generated = client.b2b().member_connected_apps(&id, &id).await;
             let handwritten = client.consumer().user_connected_apps(&id).await;
+            // Rejected exactly when the URL parser would change the path: empty, a dot-segment, or a backslash.
+            let must_reject = id.is_empty() || id == "." || id == ".." || id.contains('\\');
+            prop_assert_eq!(generated.is_err() && handwritten.is_err(), must_reject, "{:?}: {:?} / {:?}", id, generated, handwritten);
             match (&generated, &handwritten) {
                 (Err(Error::InvalidInput(_)), Err(Error::InvalidInput(_))) => prop_assert_eq!(server.hits(), 0),
                 (Ok(_), Ok(_)) => {
@@ -59,6 +62,9 @@ proptest! {
     #[test]
     fn a_session_value_is_rejected_or_sent_verbatim(value in hostile_string(), jwt in any::<bool>()) {
         let session = if jwt { MemberSession::jwt(&value) } else { MemberSession::token(&value) };
+        // Rejected exactly when the value is empty or has a byte outside visible ASCII.
+        let legal = !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic());
+        prop_assert_eq!(session.is_ok(), legal, "{:?}", value);
         let Ok(session) = session else { return Ok(()) };
         let rt = runtime();
         rt.block_on(async {
