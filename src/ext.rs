@@ -1,6 +1,8 @@
 //! The handwritten layer over the generated client. This file is its table of contents; each part lives in
 //! `src/ext/` and holds one concern.
 
+/// Errors of a response that arrived: [`ApiError`], [`ErrorDetails`], [`UnexpectedBody`].
+mod api_error;
 /// B2B calls for the member behind a session (organization and member inferred).
 mod as_member;
 /// Consumer calls for the user behind a session (user inferred).
@@ -13,12 +15,16 @@ mod client;
 mod config;
 /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
 mod consumer;
-/// Decoding response bodies: success payloads and the error envelope, bounded.
+/// Decoding response bodies: success payloads and the error envelope, bounded and scrubbed.
 mod decode;
-/// The one error type and its classification.
+/// Reading Stytch's error envelope leniently (scalars kept when `error_details` cannot be decoded).
+mod envelope;
+/// The one error type, its predicates, and [`InvalidInput`].
 mod error;
 /// Stytch's error types (`error_type`), known and unknown.
 mod error_type;
+/// Escaping server- and caller-provided text for one log line.
+mod escape;
 /// Decoder entry points for the fuzz targets (feature `fuzzing`).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -31,6 +37,8 @@ pub mod models;
 mod operations;
 /// Per-call options, shared by the B2B and consumer handles.
 mod per_call;
+/// Cutting credentials out of server-provided text before it reaches an error or a trace.
+mod redact;
 /// Retry policy, retry budget, and the injectable sleep between attempts.
 mod retry;
 /// The secret wrapper that never prints.
@@ -42,7 +50,10 @@ mod session;
 mod session_claims;
 /// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
 pub(crate) mod transport;
+/// Transport failures and their classification (connect, timeout, I/O, protocol).
+mod transport_error;
 
+pub use api_error::{ApiError, ErrorDetails, UnexpectedBody};
 pub use as_member::MemberSessionCalls;
 pub use as_user::UserSessionCalls;
 pub use b2b::B2b;
@@ -52,9 +63,10 @@ pub use config::{
     TEST_BASE_URL, base_url_for,
 };
 pub use consumer::Consumer;
-pub use error::{ApiError, Error, InvalidInput, TransportError, TransportErrorKind, UnexpectedBody};
+pub use error::{Error, InvalidInput};
 pub use error_type::ErrorType;
 pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 pub use secret::Secret;
 pub use session::{MemberSession, UserSession};
-pub use session_claims::SessionMember;
+pub use session_claims::{SessionMember, UnverifiedSessionMember};
+pub use transport_error::{TransportError, TransportErrorKind};

@@ -144,3 +144,96 @@ async fn session_inferred_calls_never_trace_the_session() {
         assert!(!output.contains(secret), "the trace leaks a session or secret:\n{output}");
     }
 }
+
+#[tokio::test]
+async fn server_text_cannot_forge_log_lines_or_terminal_escapes() {
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
+
+    let hostile = "denied\nFORGED level=ERROR msg=\"all good\"\r\u{1b}[2K\u{1b}[31mFORGED-ANSI\u{2028}FORGED-LS";
+    let envelope = serde_json::json!({
+        "status_code": 403, "request_id": format!("req\nFORGED-REQUEST-ID"), "error_type": "x\nFORGED-TYPE",
+        "error_message": hostile, "error_url": "https://stytch.com/docs/api/errors/403"
+    });
+    let success_with_hostile_id = serde_json::json!({
+        "status_code": 200, "request_id": "req\nFORGED-SUCCESS-ID", "connected_apps": []
+    });
+    let server = FaultServer::start(vec![
+        Step::json(403, &envelope.to_string()),
+        // A 200 whose decoding error quotes a server string.
+        Step::json(200, r#"{"status_code": "x\nFORGED-REASON", "request_id": "r", "connected_apps": []}"#),
+        Step::json(502, "<html>\r\nFORGED-HTML\u{1b}[0m</html>"),
+        Step::json(200, &success_with_hostile_id.to_string()),
+    ])
+    .await;
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+
+    let errors = [
+        Op::B1.call(&client).await.unwrap_err(),
+        Op::C1.call(&client).await.unwrap_err(),
+        Op::B2.call(&client).await.unwrap_err(),
+    ];
+    Op::B1.call(&client).await.unwrap();
+
+    for err in &errors {
+        let shown = err.to_string();
+        assert!(!shown.chars().any(char::is_control), "Display keeps a control character: {shown:?}");
+        assert!(shown.contains("FORGED"), "the text is escaped, not dropped: {shown}");
+    }
+    let output = captured.text();
+    assert!(!output.contains('\u{1b}') && !output.contains('\r') && !output.contains('\u{2028}'), "{output:?}");
+    for line in output.lines() {
+        // Every line is one of the subscriber's own: a timestamp, then a level.
+        let level = line.split_whitespace().nth(1).unwrap_or_default();
+        assert!(
+            line.starts_with("20") && ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level),
+            "a server string started its own line: {line:?}\n{output}"
+        );
+    }
+    for forged in
+        ["FORGED level", "FORGED-REQUEST-ID", "FORGED-TYPE", "FORGED-REASON", "FORGED-HTML", "FORGED-SUCCESS-ID"]
+    {
+        assert!(output.contains(forged), "{forged} is logged, escaped:\n{output}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_a_server_echoes_never_reach_a_trace() {
+    use stytch_connected_apps::UserSession;
+
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
+    let minted_jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLXRlc3QtMSJ9.bWludGVkLWJ5LXRoZS1zZXJ2ZXI";
+    let echo = serde_json::json!({
+        "status_code": 401, "request_id": SESSION_TOKEN, "error_type": "unauthorized_credentials",
+        "error_message": format!("bad {BASIC_CREDENTIAL} / {SECRET}"),
+        "error_details": {"refresh_token": "rt-echoed-123456"}
+    });
+    let server = FaultServer::start(vec![
+        // A consumer sessions/authenticate answer that does not decode, carrying the token and a fresh JWT.
+        Step::json(200, &format!(r#"{{"session_token": "{SESSION_TOKEN}", "session_jwt": "{minted_jwt}""#)),
+        Step::json(401, &echo.to_string()),
+        Step::json(200, &format!(r#"{{"status_code": 200, "request_id": "{SESSION_TOKEN}", "connected_apps": []}}"#)),
+    ])
+    .await;
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap()
+        .with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
+
+    client.as_user(UserSession::token(SESSION_TOKEN).unwrap()).connected_apps().await.unwrap_err();
+    Op::B1.call(&client).await.unwrap_err();
+    Op::B1.call(&client).await.unwrap();
+
+    let output = captured.text();
+    assert_eq!(output.lines().filter(|l| l.contains("stytch.call") && l.contains("close")).count(), 3, "{output}");
+    for secret in [SESSION_TOKEN, minted_jwt, BASIC_CREDENTIAL, SECRET, "rt-echoed-123456"] {
+        assert!(!output.contains(secret), "the trace leaks {secret}:\n{output}");
+    }
+}

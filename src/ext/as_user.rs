@@ -8,7 +8,8 @@ use crate::{Client, Consumer, Error, UserSession};
 ///
 /// Every call is two requests: `POST /v1/sessions/authenticate` gives the user, then the call. For a JWT too: the
 /// consumer endpoints take no session header, so Stytch would not check the JWT on the call itself, and trusting
-/// its unverified `sub` would let a forged JWT name any user. Nothing is cached.
+/// its unverified `sub` would let a forged JWT name any user. Nothing is cached. One deadline covers each call,
+/// both requests and their retries included.
 ///
 /// ```no_run
 /// # async fn run(client: stytch_connected_apps::Client, token_from_cookie: &str) -> Result<(), stytch_connected_apps::Error> {
@@ -30,27 +31,40 @@ pub struct UserSessionCalls<'a> {
 
 impl<'a> UserSessionCalls<'a> {
     pub(crate) fn new(client: &'a Client, session: UserSession) -> Self {
-        Self { client, session, options: CallOptions::default() }
+        let mut options = CallOptions::default();
+        options.secrets.add(session.shared());
+        Self { client, session, options }
     }
 
     per_call_options!();
 
-    /// The user behind the session, from `POST /v1/sessions/authenticate` (which fails for an expired or revoked
-    /// session).
+    /// The user behind the session, as Stytch vouches for it: `POST /v1/sessions/authenticate` (which fails for
+    /// an expired, revoked or forged session).
     pub async fn user_id(&self) -> Result<String, Error> {
-        Ok(self.consumer().authenticate_session(&self.session).await?.session.user_id)
+        self.starting_now().authenticated_user().await
     }
 
     /// C1 for the session's user.
     pub async fn connected_apps(&self) -> Result<UserConnectedAppsResponse, Error> {
-        let user_id = self.user_id().await?;
-        self.consumer().user_connected_apps(&user_id).await
+        let call = self.starting_now();
+        let user_id = call.authenticated_user().await?;
+        call.consumer().user_connected_apps(&user_id).await
     }
 
     /// C2 for the session's user.
     pub async fn revoke_connected_app(&self, connected_app_id: &str) -> Result<RevokeUserConnectedAppResponse, Error> {
-        let user_id = self.user_id().await?;
-        self.consumer().revoke_user_connected_app(&user_id, connected_app_id).await
+        let call = self.starting_now();
+        let user_id = call.authenticated_user().await?;
+        call.consumer().revoke_user_connected_app(&user_id, connected_app_id).await
+    }
+
+    /// A copy for one user-visible call: its requests share the deadline that starts now.
+    fn starting_now(&self) -> Self {
+        Self { options: self.options.starting_now(), ..self.clone() }
+    }
+
+    async fn authenticated_user(&self) -> Result<String, Error> {
+        Ok(self.consumer().authenticate_session(&self.session).await?.session.user_id)
     }
 
     fn consumer(&self) -> Consumer<'a> {

@@ -2,8 +2,10 @@ use std::future::Future;
 
 use progenitor_client::ResponseValue;
 
+use crate::TransportError;
 use crate::ext::operations::{self, Operation};
 use crate::ext::per_call::per_call_options;
+use crate::ext::redact::Secrets;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
 use crate::generated::builder;
@@ -129,17 +131,31 @@ impl<'a> B2b<'a> {
         self.run(&operations::B4, request.member_session(&self.session).send()).await
     }
 
-    /// Learns the organization and member behind a session token: `POST /v1/b2b/sessions/authenticate`.
-    pub(crate) async fn authenticate_session_token(
+    /// Asks Stytch who is behind a member session (token or JWT): `POST /v1/b2b/sessions/authenticate`, sent
+    /// without a session header (the session is in the body).
+    pub(crate) async fn authenticate_session(
         &self,
-        token: &str,
+        session: &MemberSession,
     ) -> Result<MemberSessionAuthenticateResponse, Error> {
-        let body = crate::generated::types::ApiB2bSessionV1AuthenticateRequest {
-            session_token: Some(token.to_owned()),
-            ..Default::default()
+        let value = Some(session.expose().to_owned());
+        let body = if session.is_jwt() {
+            crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_jwt: value, ..Default::default() }
+        } else {
+            crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_token: value, ..Default::default() }
         };
         let request = self.client.generated().api_b2b_session_v1_authenticate().body(body);
-        self.run(&operations::MEMBER_SESSION_AUTHENTICATE, request.send()).await
+        let mut this = self.clone().without_session();
+        this.options.secrets.add(session.shared());
+        this.run(&operations::MEMBER_SESSION_AUTHENTICATE, request.send()).await
+    }
+
+    /// What this call must never let through: the client's secrets, the session it sends, any it holds.
+    fn secrets(&self) -> Secrets {
+        let mut secrets = self.client.generated().inner.secrets.union(&self.options.secrets);
+        for session in [self.session.as_ref(), self.client.member_session()].into_iter().flatten() {
+            secrets.add(session.shared());
+        }
+        secrets
     }
 
     async fn run<T: ResponseMeta>(
@@ -147,7 +163,12 @@ impl<'a> B2b<'a> {
         operation: &'static Operation,
         call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
     ) -> Result<T, Error> {
-        transport::traced(operation, async {
+        let secrets = self.secrets();
+        let state = &self.client.generated().inner;
+        transport::traced(operation, &secrets, async {
+            if self.options.deadline_passed(state) {
+                return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
+            }
             let (result, report) = transport::scoped(self.options.clone(), call).await;
             let result = match (result, report.body_over_limit) {
                 (Ok(response), None) => Ok(response.into_inner()),
@@ -156,8 +177,8 @@ impl<'a> B2b<'a> {
                     Err(decode::body_over_limit(operation.id, status, limit))
                 }
                 (Err(error), None) => {
-                    let limit = self.client.generated().inner.max_body_bytes;
-                    Err(decode::from_generated(operation.id, error, report.status, limit).await)
+                    Err(decode::from_generated(operation.id, error, report.status, state.max_body_bytes, &secrets)
+                        .await)
                 }
             };
             (result, report)

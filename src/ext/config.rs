@@ -4,8 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
+use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+use crate::ext::redact::Secrets;
 use crate::ext::transport::ClientState;
 use crate::{Client, Error, InvalidInput, RetryBudget, RetryPolicy, Secret, Sleep, TokioSleep};
 
@@ -53,6 +55,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     budget: RetryBudget,
     sleep: Arc<dyn Sleep>,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -69,10 +72,12 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             budget: RetryBudget::default(),
             sleep: Arc::new(TokioSleep),
+            allow_insecure_http: false,
         }
     }
 
     /// Reads `STYTCH_PROJECT_ID`, `STYTCH_SECRET` and, if set, `STYTCH_BASE_URL` from the environment.
+    /// `STYTCH_BASE_URL` follows the same rule as [`ClientBuilder::base_url`]: `https`, or `http` to loopback.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -92,8 +97,28 @@ impl ClientBuilder {
 
     /// Sends requests to this URL instead of the host inferred from the project id: a custom domain, a test
     /// server, the emulator. It may carry a path prefix; a trailing `/` is ignored.
+    ///
+    /// Every request carries the project secret, so the URL must be `https`. Plain `http` is accepted only for a
+    /// loopback host (`127.0.0.0/8`, `[::1]`, `localhost`: the emulator and tests; requests to it never go
+    /// through a proxy), or after [`allow_insecure_http(true)`](ClientBuilder::allow_insecure_http); otherwise
+    /// [`build`](ClientBuilder::build) fails with [`Error::Configuration`].
+    ///
+    /// ```
+    /// use stytch_connected_apps::{Client, Error};
+    /// assert!(Client::builder("project-test-1", "secret").base_url("http://127.0.0.1:8080").build().is_ok());
+    /// let clear = Client::builder("project-test-1", "secret").base_url("http://api.stytch.com").build();
+    /// assert!(matches!(clear, Err(Error::Configuration(_))));
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows a plain-`http` base URL to a host that is not loopback, e.g. a test server on a private network.
+    /// The project secret and session tokens then travel **in clear**: never use it across a network you do not
+    /// control. Off by default.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -146,17 +171,26 @@ impl ClientBuilder {
             return Err(InvalidInput::new("secret", "must not be empty").into());
         }
         let base_url = match &self.base_url {
-            Some(url) => check_base_url(url)?,
+            Some(url) => check_base_url(url, self.allow_insecure_http)?,
             None => base_url_for(&self.project_id).to_owned(),
         };
-        let http = reqwest::Client::builder()
-            .default_headers(auth_headers(&self.project_id, &self.secret)?)
+        let (headers, basic_credential) = auth_headers(&self.project_id, &self.secret)?;
+        let mut http = reqwest::Client::builder()
+            .default_headers(headers)
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
             // An API client has no business following redirects (and would re-send credentials).
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Configuration(format!("cannot build the HTTP client: {e}").into()))?;
+            .redirect(reqwest::redirect::Policy::none());
+        if base_url.starts_with("http://") {
+            // Plain HTTP (loopback, or opted in): a system proxy (`HTTP_PROXY`) would receive the credentials in
+            // clear, so none is used.
+            http = http.no_proxy();
+        }
+        let http =
+            http.build().map_err(|e| Error::Configuration(format!("cannot build the HTTP client: {e}").into()))?;
+        let mut secrets = Secrets::default();
+        secrets.add(self.secret.expose());
+        secrets.add(basic_credential);
         // Each attempt's timeout is set per request by the transport (clamped to the call's deadline).
         let state = ClientState {
             max_body_bytes: self.max_body_bytes,
@@ -165,6 +199,7 @@ impl ClientBuilder {
             retry: self.retry,
             budget: self.budget,
             sleep: self.sleep,
+            secrets,
         };
         Ok(Client::from_parts(
             crate::generated::Client::new_with_client(&base_url, http, state),
@@ -191,27 +226,58 @@ fn check_project_id(project_id: &str) -> Result<(), Error> {
     Err(InvalidInput::new("project id", reason).into())
 }
 
-fn check_base_url(url: &str) -> Result<String, Error> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::Configuration(format!("base URL {url:?} is not a URL: {e}").into()))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Configuration(format!("base URL {url:?} must be http(s) without query or fragment").into()));
-    }
+/// Checks a base URL: `https` (or `http` to loopback, or with `allow_insecure_http`), no credentials, query or
+/// fragment. Messages show the URL without what could be secret in it (user info, query).
+fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let config = |message: String| Error::Configuration(message.into());
+    // The parser's reason only, not the URL: an unparsable URL may still hold a password.
+    let parsed = Url::parse(url).map_err(|e| config(format!("the base URL is not a valid URL ({e})")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::Configuration("base URL must not carry credentials".into()));
+        return Err(config("the base URL must not carry credentials (user:password@)".into()));
+    }
+    let shown = shown_url(&parsed);
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(config(format!("base URL {shown:?} must be https, without query or fragment")));
+    }
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
+        return Err(config(format!(
+            "base URL {shown:?} is plain http to a host that is not loopback: the project secret would travel in \
+             clear. Use https, or ClientBuilder::allow_insecure_http(true) on a network you control"
+        )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
-/// The `Authorization: Basic` header, marked sensitive so that no `Debug` of the HTTP client prints it.
-fn auth_headers(project_id: &str, secret: &Secret) -> Result<HeaderMap, Error> {
+/// `127.0.0.0/8`, `::1` or `localhost` (the URL parser has already normalised `127.1`, `0x7f.1`, case, ...).
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `scheme://host[:port]/path` of a URL, for messages.
+fn shown_url(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
+        None => format!("{}://{host}{}", url.scheme(), url.path()),
+    }
+}
+
+/// The `Authorization: Basic` header, marked sensitive so that no `Debug` of the HTTP client prints it, and the
+/// credential it carries (to scrub from anything a server sends back).
+fn auth_headers(project_id: &str, secret: &Secret) -> Result<(HeaderMap, String), Error> {
     let credentials = base64::engine::general_purpose::STANDARD.encode(format!("{project_id}:{}", secret.expose()));
     let mut value = HeaderValue::try_from(format!("Basic {credentials}"))
         .map_err(|_| Error::Configuration("credentials do not form a valid header".into()))?;
     value.set_sensitive(true);
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, value);
-    Ok(headers)
+    Ok((headers, credentials))
 }
 
 #[cfg(test)]
@@ -242,6 +308,15 @@ mod tests {
         .and_then(ClientBuilder::build)
         .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:9/prefix");
+        // STYTCH_BASE_URL follows the builder's rule: no plain http to a host that is not loopback.
+        let err = ClientBuilder::from_vars(vars(&[
+            ("STYTCH_PROJECT_ID", "project-live-1"),
+            ("STYTCH_SECRET", "s"),
+            ("STYTCH_BASE_URL", "http://api.stytch.com"),
+        ]))
+        .and_then(ClientBuilder::build)
+        .unwrap_err();
+        assert!(matches!(&err, Error::Configuration(m) if m.contains("plain http")), "{err:?}");
         let err = ClientBuilder::from_vars(vars(&[("STYTCH_PROJECT_ID", "p")])).unwrap_err();
         assert!(err.to_string().contains("STYTCH_SECRET"), "{err}");
         let err = ClientBuilder::from_vars(vars(&[("STYTCH_SECRET", "s"), ("STYTCH_PROJECT_ID", "")])).unwrap_err();

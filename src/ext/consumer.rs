@@ -1,7 +1,9 @@
 use serde::de::DeserializeOwned;
 
+use crate::TransportError;
 use crate::ext::operations::{self, Operation};
 use crate::ext::per_call::per_call_options;
+use crate::ext::redact::Secrets;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
 use crate::models::{
@@ -64,12 +66,23 @@ impl<'a> Consumer<'a> {
     ) -> Result<UserSessionAuthenticateResponse, Error> {
         let field = if session.is_jwt() { "session_jwt" } else { "session_token" };
         let body = serde_json::json!({ field: session.expose() });
-        self.run(
+        let mut this = self.clone();
+        this.options.secrets.add(session.shared());
+        this.run(
             &operations::USER_SESSION_AUTHENTICATE,
             operations::USER_SESSION_AUTHENTICATE.path.to_owned(),
             Some(body),
         )
         .await
+    }
+
+    /// What this call must never let through: the client's secrets, the sessions the call sent or holds.
+    fn secrets(&self) -> Secrets {
+        let mut secrets = self.client.generated().inner.secrets.union(&self.options.secrets);
+        if let Some(session) = self.client.member_session() {
+            secrets.add(session.shared());
+        }
+        secrets
     }
 
     /// Sends `body` (none for GETs) to `path` and decodes the answer.
@@ -79,14 +92,20 @@ impl<'a> Consumer<'a> {
         path: String,
         body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
+        let secrets = self.secrets();
         let call = transport::send(self.client.generated(), operation, &path, body.as_ref());
-        transport::traced(operation, async {
+        transport::traced(operation, &secrets, async {
+            if self.options.deadline_passed(&self.client.generated().inner) {
+                return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
+            }
             let (sent, report) = transport::scoped(self.options.clone(), call).await;
             let result = match (sent, report.body_over_limit) {
                 (Err(error), _) => Err(error),
                 (Ok((status, _)), Some(limit)) => Err(decode::body_over_limit(operation.id, Some(status), limit)),
-                (Ok((status, body)), None) if status.is_success() => decode::success(operation.id, status, &body),
-                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body)),
+                (Ok((status, body)), None) if status.is_success() => {
+                    decode::success(operation.id, status, &body, &secrets)
+                }
+                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body, &secrets)),
             };
             (result, report)
         })

@@ -1,24 +1,25 @@
-//! Turning response bodies into values or [`Error`]s. Nothing here panics on any input, and no body is read
-//! past a limit.
+//! Turning response bodies into values or [`Error`]s. Nothing here panics on any input, no body is read past a
+//! limit, and every string an error keeps from the body is scrubbed of credentials ([`Scrubber`]) and bounded.
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::Error as GeneratedError;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::ext::envelope::{self, Envelope};
+use crate::ext::redact::{Scrubber, Secrets};
 use crate::generated::types::StytchErrorEnvelope;
-use crate::{ApiError, Error, ErrorType, InvalidInput, TransportError, UnexpectedBody};
-
-/// The most bytes of a body that an error message keeps.
-pub(crate) const EXCERPT_LIMIT: usize = 1024;
+use crate::{ApiError, ErrorDetails, ErrorType, InvalidInput, TransportError, UnexpectedBody};
+use crate::{Error, ext::escape::Escaped};
 
 /// Decodes a success body as `T`.
 pub(crate) fn success<T: DeserializeOwned>(
     operation: &'static str,
     status: StatusCode,
     body: &[u8],
+    secrets: &Secrets,
 ) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| unexpected_body(operation, status, &e, body))
+    serde_json::from_slice(body).map_err(|e| unexpected_body(operation, status, &e, body, secrets))
 }
 
 /// The error for a success status whose body is not `T`.
@@ -27,12 +28,15 @@ pub(crate) fn unexpected_body(
     status: StatusCode,
     reason: &dyn std::fmt::Display,
     body: &[u8],
+    secrets: &Secrets,
 ) -> Error {
+    let scrubber = Scrubber::new(secrets, body);
     Error::UnexpectedBody(Box::new(UnexpectedBody {
         operation,
         status,
-        reason: reason.to_string(),
-        body_excerpt: excerpt(body),
+        // serde_json quotes the offending string in its reasons (`invalid type: string "..."`).
+        reason: scrubber.text(&reason.to_string()),
+        body_excerpt: scrubber.excerpt(body),
     }))
 }
 
@@ -40,14 +44,35 @@ pub(crate) fn unexpected_body(
 pub(crate) fn body_over_limit(operation: &'static str, status: Option<StatusCode>, limit: usize) -> Error {
     // The transport only flags bodies of success statuses, so a status is always there; 200 is a fallback.
     let status = status.unwrap_or(StatusCode::OK);
-    unexpected_body(operation, status, &format_args!("the body is larger than the {limit}-byte limit"), b"")
+    Error::UnexpectedBody(Box::new(UnexpectedBody {
+        operation,
+        status,
+        reason: format!("the body is larger than the {limit}-byte limit"),
+        body_excerpt: String::new(),
+    }))
 }
 
 /// The error for an error status: the decoded envelope, or the status with an excerpt of whatever came.
-pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8]) -> Error {
-    match serde_json::from_slice::<StytchErrorEnvelope>(body) {
-        Ok(envelope) if is_envelope(&envelope) => from_envelope(operation, status, envelope),
-        _ => Error::Api(Box::new(ApiError {
+pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8], secrets: &Secrets) -> Error {
+    let scrubber = Scrubber::new(secrets, body);
+    let api = match envelope::decode(body) {
+        Some(Envelope { request_id, error_type, message, url, details }) => {
+            let text = |value: Option<String>| value.map(|value| scrubber.text(&value));
+            ApiError {
+                operation,
+                status,
+                request_id: text(request_id),
+                error_type: text(error_type).map(|t| ErrorType::from(t.as_str())),
+                message: text(message),
+                url: text(url),
+                details: details.map(|details| match details {
+                    ErrorDetails::Object(map) => ErrorDetails::Object(scrubber.map(map)),
+                    dropped => dropped,
+                }),
+                body_excerpt: None,
+            }
+        }
+        None => ApiError {
             operation,
             status,
             request_id: None,
@@ -55,54 +80,10 @@ pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8]
             message: None,
             url: None,
             details: None,
-            body_excerpt: Some(excerpt(body)),
-        })),
-    }
-}
-
-/// Does the decoded object say anything a Stytch error says? (`{}` or `{"foo":1}` decode too, as all-`None`.)
-fn is_envelope(envelope: &StytchErrorEnvelope) -> bool {
-    envelope.error_type.is_some()
-        || envelope.error.is_some()
-        || envelope.error_message.is_some()
-        || envelope.error_description.is_some()
-        || envelope.request_id.is_some()
-}
-
-fn from_envelope(operation: &'static str, status: StatusCode, envelope: StytchErrorEnvelope) -> Error {
-    let StytchErrorEnvelope {
-        error,
-        error_description,
-        error_details,
-        error_message,
-        error_type,
-        error_uri,
-        error_url,
-        request_id,
-        status_code: _, // the HTTP status is authoritative
-    } = envelope;
-    Error::Api(Box::new(ApiError {
-        operation,
-        status,
-        request_id,
-        error_type: error_type.or(error).map(|t| ErrorType::from(t.as_str())),
-        message: error_message.or(error_description),
-        url: error_url.or(error_uri),
-        details: (!error_details.is_empty()).then_some(error_details),
-        body_excerpt: None,
-    }))
-}
-
-/// At most [`EXCERPT_LIMIT`] bytes of `body` as text (invalid UTF-8 replaced), cut on a character boundary.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let head = &body[..body.len().min(EXCERPT_LIMIT)];
-    let mut text = String::from_utf8_lossy(head).into_owned();
-    let mut end = text.len().min(EXCERPT_LIMIT);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.truncate(end);
-    text
+            body_excerpt: Some(scrubber.excerpt(body)),
+        },
+    };
+    Error::Api(Box::new(api))
 }
 
 /// Reads at most `limit` bytes of a response body; the rest is left unread (and the connection dropped).
@@ -130,35 +111,33 @@ pub(crate) async fn from_generated(
     error: GeneratedError<StytchErrorEnvelope>,
     status: Option<StatusCode>,
     body_limit: usize,
+    secrets: &Secrets,
 ) -> Error {
     match error {
         GeneratedError::ErrorResponse(response) => {
+            // progenitor decoded the envelope and dropped the bytes: decode what it understood, the same way as
+            // any other error body (one path, one scrubber).
             let status = response.status();
-            let envelope = response.into_inner();
-            if is_envelope(&envelope) {
-                from_envelope(operation, status, envelope)
-            } else {
-                // An object with none of the envelope's fields: show what was understood of it.
-                api_error(operation, status, serde_json::to_string(&envelope).unwrap_or_default().as_bytes())
-            }
+            let body = serde_json::to_vec(&response.into_inner()).unwrap_or_default();
+            api_error(operation, status, &body, secrets)
         }
         GeneratedError::InvalidResponsePayload(body, reason) => {
             // The transport records the status of every response before its body can be read, so `status` is
             // known here whenever a payload exists; 200 is only a defensive fallback for hook-less use.
             let status = status.unwrap_or(StatusCode::OK);
             if status.is_success() {
-                unexpected_body(operation, status, &reason, &body)
+                unexpected_body(operation, status, &reason, &body, secrets)
             } else {
-                api_error(operation, status, &body)
+                api_error(operation, status, &body, secrets)
             }
         }
         GeneratedError::UnexpectedResponse(response) => {
             let status = response.status();
             match read_bounded(response, body_limit).await {
                 Ok((body, _)) if status.is_success() => {
-                    unexpected_body(operation, status, &format_args!("undocumented status {status}"), &body)
+                    unexpected_body(operation, status, &format_args!("undocumented status {status}"), &body, secrets)
                 }
-                Ok((body, _)) => api_error(operation, status, &body),
+                Ok((body, _)) => api_error(operation, status, &body, secrets),
                 Err(e) => Error::Transport(TransportError::new(operation, e)),
             }
         }
@@ -166,7 +145,7 @@ pub(crate) async fn from_generated(
         | GeneratedError::ResponseBodyError(e)
         | GeneratedError::InvalidUpgrade(e) => Error::Transport(TransportError::new(operation, e)),
         GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => {
-            InvalidInput::new("request", reason).into()
+            InvalidInput::new("request", Escaped(&reason).to_string()).into()
         }
     }
 }
@@ -175,19 +154,26 @@ pub(crate) async fn from_generated(
 mod tests {
     use super::*;
 
+    fn api(status: StatusCode, body: &[u8]) -> ApiError {
+        match api_error("op", status, body, &Secrets::default()) {
+            Error::Api(e) => *e,
+            other => panic!("not an API error: {other:?}"),
+        }
+    }
+
     #[test]
-    fn excerpt_is_bounded_and_cut_on_a_char_boundary() {
+    fn excerpts_are_bounded_and_cut_on_a_char_boundary() {
         let body = "é".repeat(2000);
-        let text = excerpt(body.as_bytes());
-        assert!(text.len() <= EXCERPT_LIMIT);
+        let text = api(StatusCode::BAD_GATEWAY, body.as_bytes()).body_excerpt.unwrap();
+        assert!(text.len() <= 1024);
         assert!(text.chars().all(|c| c == 'é'));
-        assert_eq!(excerpt(b"\xff\xfe<html>"), "\u{fffd}\u{fffd}<html>");
+        assert_eq!(api(StatusCode::BAD_GATEWAY, b"\xff\xfe<html>").body_excerpt.unwrap(), "\u{fffd}\u{fffd}<html>");
     }
 
     #[test]
     fn oauth_aliases_fill_the_envelope() {
         let body = br#"{"error":"invalid_client","error_description":"bad","error_uri":"https://x"}"#;
-        let Error::Api(e) = api_error("op", StatusCode::UNAUTHORIZED, body) else { panic!("not an API error") };
+        let e = api(StatusCode::UNAUTHORIZED, body);
         assert_eq!(e.error_type, Some(ErrorType::Other("invalid_client".into())));
         assert_eq!(e.message.as_deref(), Some("bad"));
         assert_eq!(e.url.as_deref(), Some("https://x"));
@@ -197,9 +183,22 @@ mod tests {
     #[test]
     fn non_envelopes_keep_the_status_and_an_excerpt() {
         for body in [&b""[..], b"{}", b"[1,2]", b"{\"status_code\":", b"<html>502</html>", b"null"] {
-            let Error::Api(e) = api_error("op", StatusCode::BAD_GATEWAY, body) else { panic!("not an API error") };
+            let e = api(StatusCode::BAD_GATEWAY, body);
             assert_eq!(e.status, StatusCode::BAD_GATEWAY);
             assert_eq!(e.body_excerpt.as_deref(), Some(String::from_utf8_lossy(body).as_ref()));
         }
+    }
+
+    #[test]
+    fn a_sent_secret_echoed_in_an_envelope_is_redacted() {
+        let mut secrets = Secrets::default();
+        secrets.add("session-token-sent-123");
+        let body = br#"{"request_id":"r","error_message":"bad token session-token-sent-123","error_details":{"session_jwt":"x"}}"#;
+        let Error::Api(e) = api_error("op", StatusCode::UNAUTHORIZED, body, &secrets) else { panic!() };
+        assert_eq!(e.message.as_deref(), Some("bad token <redacted>"));
+        assert_eq!(
+            e.details.and_then(|d| d.as_object().cloned()),
+            Some(serde_json::json!({"session_jwt": "<redacted>"}).as_object().cloned().unwrap())
+        );
     }
 }

@@ -75,8 +75,9 @@ impl From<&str> for ErrorType {
 }
 
 impl fmt::Display for ErrorType {
+    /// The wire string, with control characters escaped (an unknown type is server-provided text).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        fmt::Display::fmt(&crate::ext::escape::Escaped(self.as_str()), f)
     }
 }
 

@@ -16,6 +16,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// |---|---|
 /// | 429, 500, 502, 503, 504 | yes, after `Retry-After` when the response has one (capped), else the backoff |
 /// | connection refused or reset, failure while sending or reading the body, attempt timeout | yes |
+/// | a response that is not valid HTTP or too large to read (e.g. 20 000 headers, a broken chunked body) | never |
 /// | any other 4xx (400, 401, 403, 404, 409, ...) | never |
 /// | 2xx, 3xx, a success body that does not decode, a body over the size limit | never |
 /// | the wait would pass the call's deadline | no: the last outcome is returned |
@@ -111,14 +112,6 @@ impl RetryPolicy {
 /// Is a response with this status worth another attempt?
 pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
-}
-
-/// Is this transport failure worth another attempt? Connection, send, body-read and timeout failures are; a
-/// request that could not be built, or a redirect, is not. reqwest reports a failure while reading the body
-/// (reset, timeout) as a "decode" error; with no content-encoding feature enabled that is its only source.
-pub(crate) fn retryable_error(error: &reqwest::Error) -> bool {
-    !(error.is_builder() || error.is_redirect())
-        && (error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode())
 }
 
 /// `Retry-After` as a wait: delay-seconds or an HTTP date (relative to `now`). Absent or unreadable: `None`.

@@ -74,6 +74,11 @@ impl MemberSession {
     pub fn expose(&self) -> &str {
         &self.value
     }
+
+    /// The value, shared (to be scrubbed from what servers send back).
+    pub(crate) fn shared(&self) -> Arc<str> {
+        self.value.clone()
+    }
 }
 
 /// A session value must be a legal header value and a sane JSON string: non-empty, visible ASCII only.
@@ -128,6 +133,11 @@ impl UserSession {
     /// The session's value. Do not log it.
     pub fn expose(&self) -> &str {
         &self.value
+    }
+
+    /// The value, shared (to be scrubbed from what servers send back).
+    pub(crate) fn shared(&self) -> Arc<str> {
+        self.value.clone()
     }
 }
 

@@ -1,4 +1,5 @@
-//! The organization and member a B2B session JWT names, read locally from its claims.
+//! The organization and member behind a B2B session: verified by Stytch ([`SessionMember`]), or merely claimed by
+//! a JWT read locally ([`UnverifiedSessionMember`]).
 //!
 //! Reading claims without verifying the signature is safe here, and only here, because the same JWT is forwarded
 //! in `X-Stytch-Member-SessionJWT` on the call that uses them: Stytch verifies the JWT (signature, expiry,
@@ -15,19 +16,50 @@ use crate::{Error, InvalidInput};
 
 const ORGANIZATION_CLAIM: &str = "https://stytch.com/organization";
 
-/// The organization and member behind a member session.
+/// The organization and member behind a member session, **as Stytch vouches for them**: from
+/// `POST /v1/b2b/sessions/authenticate` ([`MemberSessionCalls::identity`](crate::MemberSessionCalls::identity)),
+/// which checks the session's signature or token, expiry and revocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SessionMember {
-    /// The session's organization (`https://stytch.com/organization` → `organization_id`, or
-    /// `member_session.organization_id`).
+    /// The session's organization (`member_session.organization_id`).
     pub organization_id: String,
-    /// The session's member (`sub`, or `member_session.member_id`).
+    /// The session's member (`member_session.member_id`).
     pub member_id: String,
 }
 
+/// The organization and member a session JWT **claims**, read locally without verifying anything
+/// ([`MemberSessionCalls::unverified_identity`](crate::MemberSessionCalls::unverified_identity)).
+///
+/// Anyone can write a JWT that claims any organization and member. These values are fit only to route a request
+/// that forwards the same JWT, on which Stytch verifies it; never to authorize, to pick data, or with a call that
+/// does not forward the JWT. For an identity, use
+/// [`MemberSessionCalls::identity`](crate::MemberSessionCalls::identity).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnverifiedSessionMember {
+    organization_id: String,
+    member_id: String,
+}
+
+impl UnverifiedSessionMember {
+    /// The organization the JWT claims (`https://stytch.com/organization` → `organization_id`). Unverified.
+    pub fn claimed_organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    /// The member the JWT claims (`sub`). Unverified.
+    pub fn claimed_member_id(&self) -> &str {
+        &self.member_id
+    }
+
+    /// The claims as a route for a request that forwards this same JWT (Stytch verifies it there).
+    pub(crate) fn for_forwarding_only(self) -> SessionMember {
+        SessionMember { organization_id: self.organization_id, member_id: self.member_id }
+    }
+}
+
 /// Reads the organization and member from a session JWT's claims, without verifying it (see the module docs).
-pub(crate) fn member_from_jwt(jwt: &str) -> Result<SessionMember, Error> {
+pub(crate) fn member_from_jwt(jwt: &str) -> Result<UnverifiedSessionMember, Error> {
     let invalid = |reason: &'static str| Error::from(InvalidInput::new("member session JWT", reason));
     let mut parts = jwt.split('.');
     let (Some(_header), Some(payload), Some(_signature), None) =
@@ -43,7 +75,7 @@ pub(crate) fn member_from_jwt(jwt: &str) -> Result<SessionMember, Error> {
     let member_id = text(&claims["sub"]).ok_or_else(|| invalid("has no `sub` claim (the member id)"))?;
     let organization_id = text(&claims[ORGANIZATION_CLAIM]["organization_id"])
         .ok_or_else(|| invalid("has no `https://stytch.com/organization` claim with an `organization_id`"))?;
-    Ok(SessionMember { organization_id, member_id })
+    Ok(UnverifiedSessionMember { organization_id, member_id })
 }
 
 #[cfg(test)]
@@ -60,9 +92,10 @@ mod tests {
         let token = jwt(
             r#"{"sub":"member-test-1","https://stytch.com/organization":{"organization_id":"organization-test-2","slug":"acme"}}"#,
         );
+        let claimed = member_from_jwt(&token).unwrap();
         assert_eq!(
-            member_from_jwt(&token).unwrap(),
-            SessionMember { organization_id: "organization-test-2".into(), member_id: "member-test-1".into() }
+            (claimed.claimed_organization_id(), claimed.claimed_member_id()),
+            ("organization-test-2", "member-test-1")
         );
     }
 

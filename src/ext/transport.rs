@@ -17,9 +17,12 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::ext::decode;
+use crate::ext::escape::Escaped;
 use crate::ext::operations::Operation;
+use crate::ext::redact::Secrets;
 use crate::ext::retry::{self, RetryBudget, RetryPolicy, Sleep};
 use crate::ext::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
+use crate::ext::transport_error;
 use crate::generated::Client as GeneratedClient;
 use crate::models::ResponseMeta;
 use crate::{Error, TransportError};
@@ -33,6 +36,8 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     pub(crate) budget: RetryBudget,
     pub(crate) sleep: Arc<dyn Sleep>,
+    /// The project secret and the Basic credential, cut out of anything a server sends back.
+    pub(crate) secrets: Secrets,
 }
 
 /// Options for one call; `None` keeps the client's setting.
@@ -41,6 +46,23 @@ pub(crate) struct CallOptions {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
+    /// When the user-visible call began, for a call made of several requests (a session-inferred call
+    /// authenticates, then calls): they share one deadline. `None`: the request starts its own call.
+    pub(crate) started: Option<Instant>,
+    /// Session values the call sent or holds beyond the client's own secrets.
+    pub(crate) secrets: Secrets,
+}
+
+impl CallOptions {
+    /// These options with the user-visible call starting now (unless it already started).
+    pub(crate) fn starting_now(&self) -> Self {
+        Self { started: Some(self.started.unwrap_or_else(Instant::now)), ..self.clone() }
+    }
+
+    /// Has the deadline of the call these options belong to passed (only a call already started can)?
+    pub(crate) fn deadline_passed(&self, state: &ClientState) -> bool {
+        self.started.is_some_and(|started| started.elapsed() >= self.deadline.unwrap_or(state.deadline))
+    }
 }
 
 /// What the transport saw during one call.
@@ -66,7 +88,8 @@ tokio::task_local! {
 
 /// Runs one call inside its scope; returns its output and what the transport saw.
 pub(crate) async fn scoped<F: Future>(options: CallOptions, call: F) -> (F::Output, CallReport) {
-    let scope = CallScope { options, started: Instant::now(), report: RefCell::new(CallReport::default()) };
+    let started = options.started.unwrap_or_else(Instant::now);
+    let scope = CallScope { options, started, report: RefCell::new(CallReport::default()) };
     CALL.scope(scope, async {
         let output = call.await;
         (output, CALL.with(|scope| scope.report.borrow().clone()))
@@ -80,9 +103,11 @@ fn report(update: impl FnOnce(&mut CallReport)) {
 }
 
 /// Runs `call` (scoped) inside the operation's span, and records its outcome on the span: status, Stytch request
-/// id, attempts and duration. Ids, sessions and credentials are never recorded: the path is the template.
+/// id, attempts and duration. Ids, sessions and credentials are never recorded: the path is the template, and
+/// the server-provided request id and error are scrubbed of `secrets` and escaped (one event, one line).
 pub(crate) async fn traced<T: ResponseMeta>(
     operation: &'static Operation,
+    secrets: &Secrets,
     call: impl Future<Output = (Result<T, Error>, CallReport)>,
 ) -> Result<T, Error> {
     let span = tracing::info_span!(
@@ -102,12 +127,19 @@ pub(crate) async fn traced<T: ResponseMeta>(
         if let Some(status) = report.status {
             span.record("status", status.as_u16());
         }
-        let request_id = match &result {
-            Ok(value) => value.request_id(),
-            Err(error) => error.request_id(),
-        };
-        if let Some(request_id) = request_id {
-            span.record("request_id", request_id);
+        match &result {
+            // A success body is not scrubbed on its way to the caller: scrub what the trace keeps of it.
+            Ok(value) => {
+                if let Some(request_id) = value.request_id() {
+                    span.record("request_id", tracing::field::debug(Escaped(&secrets.scrub(request_id))));
+                }
+            }
+            // An error's strings were scrubbed when it was built.
+            Err(error) => {
+                if let Some(request_id) = error.request_id() {
+                    span.record("request_id", tracing::field::debug(Escaped(request_id)));
+                }
+            }
         }
         span.record("attempts", report.attempts);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -161,7 +193,7 @@ impl ClientHooks<ClientState> for GeneratedClient {
             });
             let retryable = match &outcome {
                 Ok(response) => retry::retryable_status(response.status()),
-                Err(error) => retry::retryable_error(error),
+                Err(error) => transport_error::retryable(error),
             };
             tracing::debug!(attempt, status = status.map(|s| s.as_u16()), retryable, "attempt finished");
             let Some(next) = spare.filter(|_| retryable) else { return outcome };

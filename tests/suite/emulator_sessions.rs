@@ -90,7 +90,15 @@ async fn unknown_tokens_and_forged_jwts_get_nothing() {
         "{header}.{}.{signature}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(forged_claims.to_string())
     );
-    let err = client.as_member(MemberSession::jwt(forged).unwrap()).organization_connected_apps().await.unwrap_err();
+    let forged = client.as_member(MemberSession::jwt(forged).unwrap());
+    let err = forged.organization_connected_apps().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+    // The forged claims are readable only as what they are; an identity is what Stytch vouches for, and it
+    // vouches for nothing here.
+    let claimed = forged.unverified_identity().unwrap();
+    assert_eq!((claimed.claimed_organization_id(), claimed.claimed_member_id()), (SEED_ORGANIZATION, SEED_ADMIN));
+    let err = forged.identity().await.unwrap_err();
+    assert_eq!(err.as_api().map(|e| e.operation), Some("api_b2b_session_v1_authenticate"), "{err}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
 
     // The real globex JWT is routed to its own organization: no tenancy breach is even attempted.

@@ -2,7 +2,7 @@
 //! (including OAuth-style aliases and `error_details`), and anything else keeps a bounded excerpt.
 
 use crate::common::*;
-use stytch_connected_apps::{Error, ErrorType};
+use stytch_connected_apps::{Error, ErrorDetails, ErrorType};
 
 struct Case {
     name: &'static str,
@@ -189,7 +189,7 @@ async fn envelope_details_and_url_are_kept() {
 
     let api = err.as_api().expect("an API error");
     assert_eq!(api.url.as_deref(), Some("https://stytch.com/docs/api/errors/404"));
-    let details = api.details.as_ref().expect("error_details");
+    let details = api.details.as_ref().and_then(ErrorDetails::as_object).expect("error_details");
     assert_eq!(details["connected_app_id"], "connected-app-test-missing");
     assert!(err.error_type().is_some_and(ErrorType::is_not_found));
     assert_eq!(
@@ -221,5 +221,48 @@ async fn a_success_status_with_a_malformed_body_keeps_its_status() {
         assert!(body.body_excerpt.starts_with(r#"{"status_code": 200"#), "{op:?}");
         assert!(!err.is_retryable());
         mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn an_undecodable_error_details_keeps_the_rest_of_the_envelope() {
+    let (server, client) = start().await;
+    let nested = format!("{}true{}", r#"{"a":"#.repeat(1_000), "}".repeat(1_000));
+    let cases = [
+        (nested, "nested too deeply"),
+        (r#""a string, not an object""#.to_owned(), "not a JSON object"),
+        (format!(r#"{{"blob": "{}"}}"#, "x".repeat(20_000)), "larger than 16 KiB"),
+    ];
+    for (details, why) in cases {
+        let body = format!(
+            r#"{{"status_code": 400, "request_id": "{REQUEST_ID}", "error_type": "invalid_argument",
+                "error_message": "Bad request.", "error_url": "https://stytch.com/docs/api/errors/400",
+                "error_details": {details}}}"#
+        );
+        for op in Op::ALL {
+            let expect = op.expect();
+            let mock = server
+                .mock_async(|when, then| {
+                    expect.matcher(when);
+                    then.status(400).header("content-type", "application/json").body(body.clone());
+                })
+                .await;
+
+            let err = op.call(&client).await.unwrap_err();
+
+            mock.assert_async().await;
+            let context = format!("{why} / {op:?}: {err:?}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{context}");
+            assert_eq!(err.request_id(), Some(REQUEST_ID), "{context}");
+            assert_eq!(err.error_type(), Some(&ErrorType::Other("invalid_argument".into())), "{context}");
+            let api = err.as_api().expect("an API error");
+            assert_eq!(api.message.as_deref(), Some("Bad request."), "{context}");
+            assert_eq!(api.url.as_deref(), Some("https://stytch.com/docs/api/errors/400"), "{context}");
+            assert_eq!(api.body_excerpt, None, "{context}");
+            let details = api.details.as_ref().expect("details say what happened");
+            assert!(details.is_dropped() && format!("{details:?}").contains(why), "{context}");
+            assert!(format!("{details:?}").contains("dropped"), "{context}");
+            mock.delete_async().await;
+        }
     }
 }

@@ -19,6 +19,10 @@ pub enum Step {
     Hang,
     /// A 200 whose body arrives one byte per `interval`.
     SlowDrip { body: Vec<u8>, interval: Duration },
+    /// Exactly these bytes, status line and headers included (a malformed response), then close.
+    Raw(Vec<u8>),
+    /// Wait `delay`, then do `then`.
+    After { delay: Duration, then: Box<Step> },
 }
 
 impl Step {
@@ -28,6 +32,11 @@ impl Step {
             headers: vec![("content-type", "application/json".into())],
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    /// `self`, after `delay`.
+    pub fn after(self, delay: Duration) -> Self {
+        Step::After { delay, then: Box::new(self) }
     }
 
     pub fn with_header(self, name: &'static str, value: impl Into<String>) -> Self {
@@ -109,7 +118,11 @@ async fn serve(
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
     let index = hits.fetch_add(1, Ordering::SeqCst);
     recorded.lock().unwrap().push(request);
-    match &script[index.min(script.len() - 1)] {
+    respond(&mut stream, &script[index.min(script.len() - 1)]).await
+}
+
+async fn respond(stream: &mut TcpStream, step: &Step) -> std::io::Result<()> {
+    match step {
         Step::Respond { status, headers, body } => {
             let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
             for (name, value) in headers {
@@ -128,6 +141,13 @@ async fn serve(
             // Dropping the stream here closes it with the body incomplete.
         }
         Step::Hang => std::future::pending::<()>().await,
+        Step::Raw(bytes) => {
+            stream.write_all(bytes).await?;
+        }
+        Step::After { delay, then } => {
+            tokio::time::sleep(*delay).await;
+            return Box::pin(respond(stream, then)).await;
+        }
         Step::SlowDrip { body, interval } => {
             let head =
                 format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());

@@ -341,3 +341,61 @@ async fn invalid_utf8_and_deep_nesting_are_errors_not_panics() {
         assert!(excerpt.len() <= 1024);
     }
 }
+
+#[tokio::test]
+async fn a_malformed_or_oversized_response_is_a_protocol_error_and_never_retried() {
+    let many_headers: String = (0..20_000).map(|i| format!("x-h{i}: v\r\n")).collect();
+    let cases: [(&str, Vec<u8>, &str); 7] = [
+        (
+            "20 000 headers",
+            format!("HTTP/1.1 200 OK\r\n{many_headers}content-length: 2\r\n\r\n{{}}").into_bytes(),
+            "message head is too large",
+        ),
+        (
+            "a 1 MB header",
+            format!("HTTP/1.1 200 OK\r\nx: {}\r\ncontent-length: 2\r\n\r\n{{}}", "a".repeat(1 << 20)).into_bytes(),
+            "message head is too large",
+        ),
+        ("an invalid status line", b"HTTP/1.1 abc OK\r\ncontent-length: 2\r\n\r\n{}".to_vec(), "invalid status line"),
+        ("an invalid header", b"HTTP/1.1 200 OK\r\nbad header: x\r\n\r\n{}".to_vec(), "invalid header"),
+        (
+            "two content-lengths",
+            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 5\r\n\r\n{}".to_vec(),
+            "invalid content-length",
+        ),
+        (
+            "a broken chunked body",
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n".to_vec(),
+            "invalid body framing",
+        ),
+        ("not HTTP at all", b"\x00\x01garbage\r\n\r\n".to_vec(), "not an HTTP/1.x response"),
+    ];
+    for (name, raw, what) in cases {
+        for op in [Op::B1, Op::C1] {
+            let server = FaultServer::start(vec![Step::Raw(raw.clone())]).await;
+            let (client, sleep) = retrying_client(&server.url, policy());
+
+            let err = bounded(op.call(&client)).await.unwrap_err();
+
+            let context = format!("{name} / {op:?}: {err}");
+            let Error::Transport(transport) = &err else { panic!("{context}") };
+            assert_eq!(transport.kind, TransportErrorKind::Protocol, "{context}");
+            assert!(transport.may_have_reached_server(), "{context}");
+            assert!(!err.is_retryable(), "{context}");
+            assert_eq!(server.hits(), 1, "not retried: {context}");
+            assert!(sleep.waits_ms().is_empty(), "{context}");
+            let shown = err.to_string();
+            assert!(shown.contains("not valid HTTP or is too large") && shown.contains(what), "{context}");
+            assert!(shown.ends_with("not retried"), "{context}");
+        }
+    }
+    // A connection closed early is still a retried I/O failure, not a protocol error.
+    let server = FaultServer::start(vec![
+        Step::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n{}".to_vec()),
+        Step::json(200, fixtures::B1_200),
+    ])
+    .await;
+    let (client, _) = retrying_client(&server.url, policy());
+    bounded(Op::B1.call(&client)).await.unwrap();
+    assert_eq!(server.hits(), 2);
+}

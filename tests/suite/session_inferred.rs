@@ -91,8 +91,34 @@ async fn a_member_jwt_is_one_request_per_call_with_organization_and_member_from_
         mock.assert_async().await;
         mock.delete_async().await;
     }
-    let identity = me.identity().await.unwrap();
-    assert_eq!((identity.organization_id.as_str(), identity.member_id.as_str()), (ORG, MEMBER));
+    // What the JWT claims is readable without a request, under a name that says it is unverified.
+    let claimed = me.unverified_identity().unwrap();
+    assert_eq!((claimed.claimed_organization_id(), claimed.claimed_member_id()), (ORG, MEMBER));
+}
+
+#[tokio::test]
+async fn identity_is_what_stytch_vouches_for_never_the_unverified_claims() {
+    let (server, client) = start().await;
+    let jwt = member_jwt();
+    // Stytch answers for another member than the JWT claims: identity() reports Stytch's answer.
+    let mut answer = member_session_authenticated();
+    answer["member_session"]["member_id"] = json!("member-test-vouched");
+    let authenticate = server
+        .mock_async(|when, then| {
+            Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_jwt": jwt})).matcher(when);
+            then.status(200).json_body(answer.clone());
+        })
+        .await;
+
+    let identity = client.as_member(MemberSession::jwt(&jwt).unwrap()).identity().await.unwrap();
+
+    authenticate.assert_async().await;
+    assert_eq!((identity.organization_id.as_str(), identity.member_id.as_str()), (ORG, "member-test-vouched"));
+    // A token has no claims to read: the unverified accessor refuses instead of guessing.
+    let token = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
+    let err = token.unverified_identity().unwrap_err();
+    assert!(err.to_string().contains("identity()"), "{err}");
+    authenticate.assert_calls_async(1).await;
 }
 
 #[tokio::test]
@@ -255,4 +281,66 @@ async fn an_expired_user_session_stops_at_authenticate() {
     assert_eq!(err.error_type(), Some(&ErrorType::Other("session_not_found".into())));
     assert_eq!(err.as_api().map(|e| e.operation), Some("api_session_v1_authenticate"));
     list.assert_calls_async(0).await;
+}
+
+/// Bounds a call so that a hang fails the test instead of stalling the suite (not a performance assertion).
+async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("the call hung")
+}
+
+#[tokio::test]
+async fn one_deadline_covers_authenticate_and_the_call_and_their_retries() {
+    use std::time::{Duration, Instant};
+
+    use crate::fault_server::{FaultServer, Step};
+    use stytch_connected_apps::{Client, RetryPolicy, TransportErrorKind};
+
+    // sessions/authenticate answers after 1.2 s; the call itself (and any retry of it) hangs. With a 1.5 s
+    // deadline the whole call must end at 1.5 s, not 1.2 s + another full deadline.
+    let deadline = Duration::from_millis(1500);
+    let slow_then_hang = |authenticated: serde_json::Value| {
+        vec![Step::json(200, &authenticated.to_string()).after(Duration::from_millis(1200)), Step::Hang]
+    };
+    let cases: [(&str, serde_json::Value, bool); 4] = [
+        ("member token, per-call deadline", member_session_authenticated(), false),
+        ("user token, per-call deadline", user_session_authenticated(), false),
+        ("member token, client deadline", member_session_authenticated(), true),
+        ("user token, client deadline", user_session_authenticated(), true),
+    ];
+    for (name, authenticated, client_wide) in cases {
+        let server = FaultServer::start(slow_then_hang(authenticated)).await;
+        let mut builder = Client::builder(PROJECT_ID, SECRET)
+            .base_url(&server.url)
+            // Retries on, with a long attempt timeout: only the shared deadline can end the call in time.
+            .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+            .request_timeout(Duration::from_secs(30));
+        if client_wide {
+            builder = builder.deadline(deadline);
+        }
+        let client = builder.build().unwrap();
+        let member = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
+        let user = client.as_user(UserSession::token(SESSION_TOKEN).unwrap());
+        let (member, user) =
+            if client_wide { (member, user) } else { (member.deadline(deadline), user.deadline(deadline)) };
+
+        let started = Instant::now();
+        let err = if name.starts_with("member") {
+            bounded(member.own_connected_apps()).await.unwrap_err()
+        } else {
+            bounded(user.connected_apps()).await.unwrap_err()
+        };
+        let elapsed = started.elapsed();
+
+        let Error::Transport(transport) = &err else { panic!("{name}: {err:?}") };
+        assert_eq!(transport.kind, TransportErrorKind::Timeout, "{name}: {err}");
+        // Before: 2.7 s (1.2 s, then a fresh 1.5 s). The slack is for a loaded machine, far below the old overrun.
+        assert!(elapsed >= Duration::from_millis(1200), "{name}: authenticate answered at 1.2 s, yet {elapsed:?}");
+        assert!(
+            elapsed < deadline + Duration::from_millis(600),
+            "{name}: the deadline is 1.5 s, the call took {elapsed:?}"
+        );
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{name}: authenticate, then one attempt cut by the deadline (no retry)");
+        assert!(requests[0].path.ends_with("/sessions/authenticate"), "{name}");
+    }
 }

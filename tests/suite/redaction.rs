@@ -1,0 +1,265 @@
+//! No session value, secret, or value of a credential-shaped key survives into any rendering of an error
+//! (`Display`, `Debug`, `{:#?}`, the `source()` chain), whatever a hostile server answers: the two reproductions
+//! from the security issue, and a property over random JSON and non-JSON bodies with credentials planted at random
+//! offsets, every status, every operation.
+
+use base64::Engine as _;
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::common::*;
+use crate::fault_server::{FaultServer, Step};
+use stytch_connected_apps::{Client, Error, MemberSession, RetryPolicy, UserSession};
+
+/// Every rendering of an error a caller or a logger could produce.
+pub fn renderings(err: &Error) -> String {
+    let mut shown = format!("{err} | {err:?} | {err:#?}");
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        shown.push_str(&format!(" | {inner} | {inner:?}"));
+        source = inner.source();
+    }
+    shown
+}
+
+fn client(url: &str) -> Client {
+    Client::builder(PROJECT_ID, SECRET).base_url(url).retry_policy(RetryPolicy::disabled()).build().unwrap()
+}
+
+/// A JWT as Stytch mints them (RS256 header, claims naming `ORG` and `MEMBER`), different from the one sent.
+fn minted_jwt(salt: &str) -> String {
+    let encode = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.{}",
+        encode(json!({"alg": "RS256", "kid": "jwk-test-1", "typ": "JWT"})),
+        encode(json!({"sub": MEMBER, "https://stytch.com/organization": {"organization_id": ORG}, "jti": salt})),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("signature-{salt}"))
+    )
+}
+
+#[tokio::test]
+async fn an_undecodable_consumer_authenticate_answer_keeps_no_token() {
+    let fresh_jwt = minted_jwt("consumer");
+    // `session` renamed (so the body does not decode), then cut short: both carry the tokens.
+    let renamed = json!({
+        "status_code": 200, "request_id": REQUEST_ID, "sessionn": {"user_id": USER},
+        "session_token": SESSION_TOKEN, "session_jwt": fresh_jwt, "user": {"user_id": USER}
+    })
+    .to_string();
+    let cut_short = renamed[..renamed.find(&fresh_jwt).unwrap() + 40].to_owned();
+    for body in [renamed, cut_short] {
+        let server = FaultServer::start(vec![Step::json(200, &body)]).await;
+        let err = client(&server.url).as_user(UserSession::token(SESSION_TOKEN).unwrap()).connected_apps().await;
+        let err = err.unwrap_err();
+
+        let Error::UnexpectedBody(unexpected) = &err else { panic!("{err:?}") };
+        assert_eq!(unexpected.operation, "api_session_v1_authenticate");
+        assert_eq!(unexpected.status.as_u16(), 200);
+        // Keys sorted: the JWT comes first, and the cut-short body ends inside it.
+        assert!(unexpected.body_excerpt.contains(r#""session_jwt":"<redacted>"#), "{}", unexpected.body_excerpt);
+        assert!(unexpected.body_excerpt.contains(REQUEST_ID), "the rest stays useful: {}", unexpected.body_excerpt);
+        let shown = renderings(&err);
+        for leaked in [SESSION_TOKEN, fresh_jwt.as_str(), &fresh_jwt[..40], SECRET] {
+            assert!(!shown.contains(leaked), "leaks {leaked}: {shown}");
+        }
+        assert_eq!(server.hits(), 1, "nothing after a failed authenticate");
+    }
+}
+
+#[tokio::test]
+async fn an_undecodable_b2b_authenticate_answer_keeps_no_token_in_its_first_kib() {
+    let fresh_jwt = minted_jwt("b2b");
+    // `member_session` missing; the tokens in the first KiB, as Stytch orders its fields.
+    let body = json!({
+        "session_token": SESSION_TOKEN, "session_jwt": fresh_jwt, "status_code": 200, "request_id": REQUEST_ID,
+        "member": {"member_id": MEMBER}, "organization": {"organization_id": ORG}
+    })
+    .to_string();
+    let server = FaultServer::start(vec![Step::json(200, &body)]).await;
+    let client = client(&server.url);
+    let member = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
+
+    for err in [member.organization_connected_apps().await.unwrap_err(), member.identity().await.unwrap_err()] {
+        let Error::UnexpectedBody(unexpected) = &err else { panic!("{err:?}") };
+        assert_eq!(unexpected.operation, "api_b2b_session_v1_authenticate");
+        assert!(unexpected.reason.contains("member_session"), "the reason stays useful: {}", unexpected.reason);
+        let shown = renderings(&err);
+        assert!(!shown.contains(SESSION_TOKEN) && !shown.contains(&fresh_jwt), "leaks a token: {shown}");
+    }
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn an_error_envelope_echoing_credentials_keeps_its_fields_not_the_credentials() {
+    let body = json!({
+        "status_code": 401, "request_id": REQUEST_ID, "error_type": "unauthorized_credentials",
+        "error_message": format!("Bad credentials {BASIC_CREDENTIAL} for session {SESSION_JWT}"),
+        "error_url": "https://stytch.com/docs/api/errors/401",
+        "error_details": {"client_secret": "cs-123456789", "hint": "client_secret was cs-123456789", "n": 1}
+    });
+    let server = FaultServer::start(vec![Step::json(401, &body.to_string())]).await;
+    let client = client(&server.url).with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
+
+    for op in Op::ALL {
+        let err = op.call(&client).await.unwrap_err();
+        let api = err.as_api().unwrap_or_else(|| panic!("{op:?}: {err:?}"));
+        assert_eq!(api.request_id(), Some(REQUEST_ID));
+        assert_eq!(api.message.as_deref(), Some("Bad credentials <redacted> for session <redacted>"));
+        let details = api.details.as_ref().and_then(|d| d.as_object()).expect("details");
+        assert_eq!(details["client_secret"], "<redacted>");
+        assert_eq!(details["hint"], "client_secret was <redacted>");
+        assert_eq!(details["n"], 1);
+        let shown = renderings(&err);
+        for leaked in [BASIC_CREDENTIAL, SESSION_JWT, SECRET, "cs-123456789"] {
+            assert!(!shown.contains(leaked), "{op:?} leaks {leaked}: {shown}");
+        }
+    }
+}
+
+/// The credential-shaped keys a server may use (those the issue names and more the specs mark as secrets).
+const KEYS: [&str; 10] = [
+    "session_token",
+    "session_jwt",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "client_secret",
+    "intermediate_session_token",
+    "bearer_token",
+    "password",
+    "totp_code",
+];
+
+/// One thing planted in a body.
+#[derive(Clone, Debug)]
+enum Plant {
+    /// A value the call sent: 0 its session (token or JWT), 1 the project secret, 2 the Basic credential.
+    Sent(usize),
+    /// A credential-shaped key with a value: JSON (`"k": "v"`) or text (`k=v`), the key's first letter possibly
+    /// escaped (`\u0073ession_token`).
+    Pair { key: usize, escaped: bool, json: bool, value: String },
+}
+
+impl Plant {
+    fn text(&self, jwt: bool) -> String {
+        match self {
+            Plant::Sent(which) => sent_values(jwt)[*which].to_owned(),
+            Plant::Pair { key, escaped, json, value } => {
+                let key = KEYS[*key];
+                let key = if *escaped { format!("\\u{:04x}{}", key.as_bytes()[0], &key[1..]) } else { key.into() };
+                if *json { format!(r#""{key}": "{value}""#) } else { format!("{key}={value}") }
+            }
+        }
+    }
+
+    /// What must never show.
+    fn secret(&self, jwt: bool) -> String {
+        match self {
+            Plant::Sent(which) => sent_values(jwt)[*which].to_owned(),
+            Plant::Pair { value, .. } => value.clone(),
+        }
+    }
+}
+
+fn sent_values(jwt: bool) -> [&'static str; 3] {
+    [if jwt { SESSION_JWT } else { SESSION_TOKEN }, SECRET, BASIC_CREDENTIAL]
+}
+
+fn plant() -> impl Strategy<Value = Plant> {
+    prop_oneof![
+        (0..3usize).prop_map(Plant::Sent),
+        (0..KEYS.len(), any::<bool>(), any::<bool>(), "[A-Za-z0-9_-]{12,40}")
+            .prop_map(|(key, escaped, json, value)| Plant::Pair { key, escaped, json, value }),
+    ]
+}
+
+/// A base body: a Stytch-like JSON object (an error envelope or a success payload, with a filler field that can
+/// push the plants past 1 KiB), an HTML proxy page, or plain text.
+fn base() -> impl Strategy<Value = String> {
+    let filler = "[ -~]{0,2500}";
+    prop_oneof![
+        filler.prop_map(|filler| json!({
+            "status_code": 400, "request_id": REQUEST_ID, "error_type": "invalid_argument",
+            "error_message": "Something was wrong.", "filler": filler
+        })
+        .to_string()),
+        filler.prop_map(|filler| json!({
+            "status_code": 200, "request_id": REQUEST_ID, "member": {"member_id": MEMBER}, "filler": filler
+        })
+        .to_string()),
+        filler.prop_map(|filler| format!(
+            "<html><head><title>502 Bad Gateway</title></head><body>{filler}</body></html>"
+        )),
+        filler,
+    ]
+}
+
+/// The eight operations, each run the way it sends what is planted: B1–B4 carrying a member session, C1 and C2
+/// for the user behind a session, and both `sessions/authenticate` calls.
+#[derive(Clone, Copy, Debug)]
+enum Call {
+    Op(Op),
+    MemberAuthenticate,
+    UserAuthenticate,
+}
+
+fn call() -> impl Strategy<Value = Call> {
+    prop_oneof![
+        prop::sample::select(Op::ALL.to_vec()).prop_map(Call::Op),
+        Just(Call::MemberAuthenticate),
+        Just(Call::UserAuthenticate),
+    ]
+}
+
+async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
+    let member = if jwt { MemberSession::jwt(SESSION_JWT) } else { MemberSession::token(SESSION_TOKEN) }.unwrap();
+    let user = if jwt { UserSession::jwt(SESSION_JWT) } else { UserSession::token(SESSION_TOKEN) }.unwrap();
+    match call {
+        Call::Op(op @ (Op::B1 | Op::B2 | Op::B3 | Op::B4)) => {
+            op.call(&client.with_member_session(member)).await.map(drop)
+        }
+        Call::Op(Op::C1) => client.as_user(user).connected_apps().await.map(drop),
+        Call::Op(Op::C2) => client.as_user(user).revoke_connected_app(APP).await.map(drop),
+        Call::MemberAuthenticate => client.as_member(member).identity().await.map(drop),
+        Call::UserAuthenticate => client.as_user(user).user_id().await.map(drop),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_rendering_of_any_error_contains_a_planted_credential(
+        base in base(),
+        plants in prop::collection::vec((plant(), 0.0..1.0f64), 1..6),
+        status in prop::sample::select(vec![200u16, 201, 302, 400, 401, 403, 404, 409, 429, 500, 502, 503]),
+        call in call(),
+        jwt in any::<bool>(),
+    ) {
+        // Insert at offsets of the base, last first, so that no plant splits another.
+        let mut body = base.clone();
+        let mut at: Vec<(usize, &Plant)> = plants.iter().map(|(plant, offset)| {
+            let mut index = (offset * base.len() as f64) as usize;
+            while !base.is_char_boundary(index) { index -= 1; }
+            (index, plant)
+        }).collect();
+        at.sort_by_key(|(index, _)| std::cmp::Reverse(*index));
+        for (index, plant) in &at {
+            body.insert_str(*index, &plant.text(jwt));
+        }
+
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let outcome = runtime.block_on(async {
+            let server = FaultServer::start(vec![Step::json(status, &body)]).await;
+            run(call, &client(&server.url), jwt).await
+        });
+        // A revoke answered 2xx with a JSON body whose plants fell inside strings decodes: that is the caller's
+        // data, not an error. Every other outcome is an error, and it must not show a planted credential.
+        let Err(err) = outcome else { return Ok(()) };
+        let shown = renderings(&err);
+        for (plant, _) in &plants {
+            let secret = plant.secret(jwt);
+            prop_assert!(!shown.contains(&secret), "{:?} leaks {:?} ({:?}) from {:?}:\n{}", call, secret, plant, body, shown);
+        }
+    }
+}
