@@ -93,7 +93,7 @@ impl<'a> Consumer<'a> {
         body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
         let secrets = self.secrets();
-        let call = transport::send(self.client.generated(), operation, &path, body.as_ref());
+        let call = transport::send(self.client.generated(), operation, &path, body.as_ref(), &secrets);
         transport::traced(operation, &secrets, async {
             if self.options.deadline_passed(&self.client.generated().inner) {
                 return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());

@@ -138,12 +138,12 @@ pub(crate) async fn from_generated(
                     unexpected_body(operation, status, &format_args!("undocumented status {status}"), &body, secrets)
                 }
                 Ok((body, _)) => api_error(operation, status, &body, secrets),
-                Err(e) => Error::Transport(TransportError::new(operation, e)),
+                Err(e) => Error::Transport(TransportError::new(operation, e, secrets)),
             }
         }
         GeneratedError::CommunicationError(e)
         | GeneratedError::ResponseBodyError(e)
-        | GeneratedError::InvalidUpgrade(e) => Error::Transport(TransportError::new(operation, e)),
+        | GeneratedError::InvalidUpgrade(e) => Error::Transport(TransportError::new(operation, e, secrets)),
         GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => {
             InvalidInput::new("request", Escaped(&reason).to_string()).into()
         }

@@ -241,13 +241,15 @@ impl GeneratedClient {
 }
 
 /// Sends a handwritten request through the same hooks as generated calls; returns the status and the body.
+/// Failures are scrubbed of `secrets`.
 pub(crate) async fn send(
     client: &GeneratedClient,
     operation: &Operation,
     path: &str,
     body: Option<&(impl Serialize + Sync)>,
+    secrets: &Secrets,
 ) -> Result<(StatusCode, Bytes), Error> {
-    let transport = |e| Error::Transport(TransportError::new(operation.id, e));
+    let transport = |e| Error::Transport(TransportError::new(operation.id, e, secrets));
     let mut builder = client
         .client()
         .request(operation.method.clone(), format!("{}{path}", client.baseurl()))

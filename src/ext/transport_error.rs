@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::ext::escape::Escaped;
+use crate::ext::redact::{Scrubber, Secrets};
 
 /// What went wrong on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,44 +25,71 @@ pub enum TransportErrorKind {
 }
 
 /// The request could not be completed.
-#[derive(Debug)]
+///
+/// `Display`, `Debug` and [`source`](std::error::Error::source) show what went wrong in the words of the HTTP
+/// stack, scrubbed of the call's credentials and escaped: an HTTP/2 server can put bytes of its choosing (an echo
+/// of the request's headers) into a `GOAWAY` frame that the stack's own errors print, so the raw error chain is
+/// not exposed.
 #[non_exhaustive]
 pub struct TransportError {
     /// The operation that failed.
     pub operation: &'static str,
     /// What went wrong.
     pub kind: TransportErrorKind,
-    cause: Cause,
+    reached_server: bool,
+    /// For [`TransportErrorKind::Protocol`]: what was wrong with the response.
+    violation: Option<&'static str>,
+    detail: TransportDetail,
 }
 
-#[derive(Debug)]
-enum Cause {
-    /// reqwest's error, its URL removed (ids in the path may be external ids, often emails).
-    Request(reqwest::Error),
-    /// The call's deadline had passed before this request could be sent (the second request of a
-    /// session-inferred call).
-    DeadlineBeforeSend,
+/// The chain of causes of a [`TransportError`], as scrubbed text: its `source()`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct TransportDetail(String);
+
+impl fmt::Display for TransportDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&Escaped(&self.0), f)
+    }
 }
+
+impl fmt::Debug for TransportDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&Escaped(&self.0), f)
+    }
+}
+
+impl std::error::Error for TransportDetail {}
 
 impl TransportError {
-    pub(crate) fn new(operation: &'static str, source: reqwest::Error) -> Self {
-        Self { operation, kind: kind_of(&source), cause: Cause::Request(source.without_url()) }
+    /// Classifies `source` and keeps its chain as text scrubbed of `secrets`; the URL (ids may be external ids,
+    /// often emails) is dropped.
+    pub(crate) fn new(operation: &'static str, source: reqwest::Error, secrets: &Secrets) -> Self {
+        let source = source.without_url();
+        let kind = kind_of(&source);
+        let reached_server = match kind {
+            TransportErrorKind::Connect | TransportErrorKind::Other => false,
+            TransportErrorKind::Timeout => !source.is_connect(),
+            TransportErrorKind::Io | TransportErrorKind::Protocol => true,
+        };
+        let chain = Scrubber::new(secrets, b"").text(&chain_text(&source));
+        Self { operation, kind, reached_server, violation: protocol_violation(&source), detail: TransportDetail(chain) }
     }
 
     /// The call's deadline passed before this request was sent: nothing was sent.
     pub(crate) fn deadline_passed(operation: &'static str) -> Self {
-        Self { operation, kind: TransportErrorKind::Timeout, cause: Cause::DeadlineBeforeSend }
+        Self {
+            operation,
+            kind: TransportErrorKind::Timeout,
+            reached_server: false,
+            violation: None,
+            detail: TransportDetail("the call's deadline passed before this request could be sent".into()),
+        }
     }
 
     /// `false` only when the request certainly did not reach Stytch (the connection was never made, or the
     /// request was never sent). A revoke that failed with `true` may have taken effect.
     pub fn may_have_reached_server(&self) -> bool {
-        let Cause::Request(source) = &self.cause else { return false };
-        match self.kind {
-            TransportErrorKind::Connect | TransportErrorKind::Other => false,
-            TransportErrorKind::Timeout => !source.is_connect(),
-            TransportErrorKind::Io | TransportErrorKind::Protocol => true,
-        }
+        self.reached_server
     }
 
     /// `true` when trying again may succeed: connection failures and timeouts, not protocol violations.
@@ -72,42 +100,64 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let source = match &self.cause {
-            Cause::DeadlineBeforeSend => {
-                return write!(
-                    f,
-                    "{}: timed out: the call's deadline passed before this request could be sent",
-                    self.operation
-                );
-            }
-            Cause::Request(source) => source,
-        };
+        let operation = self.operation;
         match self.kind {
             TransportErrorKind::Protocol => {
-                let what = protocol_violation(source).unwrap_or("invalid response");
-                return write!(
+                let what = self.violation.unwrap_or("invalid response");
+                write!(
                     f,
-                    "{}: Stytch's response is not valid HTTP or is too large to read ({}); not retried",
-                    self.operation,
-                    Escaped(what)
-                );
+                    "{operation}: Stytch's response is not valid HTTP or is too large to read ({what}); not retried"
+                )
             }
-            TransportErrorKind::Connect => write!(f, "{}: could not connect to Stytch", self.operation)?,
-            TransportErrorKind::Timeout => write!(f, "{}: timed out", self.operation)?,
-            TransportErrorKind::Io => write!(f, "{}: connection failed", self.operation)?,
-            TransportErrorKind::Other => write!(f, "{}: request failed", self.operation)?,
+            TransportErrorKind::Connect => {
+                write!(f, "{operation}: could not connect to Stytch: {}", self.first_cause())
+            }
+            TransportErrorKind::Timeout => write!(f, "{operation}: timed out: {}", self.first_cause()),
+            TransportErrorKind::Io => write!(f, "{operation}: connection failed: {}", self.first_cause()),
+            TransportErrorKind::Other => write!(f, "{operation}: request failed: {}", self.first_cause()),
         }
-        write!(f, ": {}", Escaped(&source.to_string()))
+    }
+}
+
+impl TransportError {
+    /// The outermost cause (reqwest's own words, e.g. "error sending request"), escaped.
+    fn first_cause(&self) -> Escaped<'_> {
+        Escaped(self.detail.0.split(CHAIN_SEPARATOR).next().unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .field("may_have_reached_server", &self.reached_server)
+            .field("detail", &self.detail)
+            .finish()
     }
 }
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.cause {
-            Cause::Request(source) => Some(source),
-            Cause::DeadlineBeforeSend => None,
-        }
+        Some(&self.detail)
     }
+}
+
+/// Between the causes of a chain in [`TransportDetail`].
+const CHAIN_SEPARATOR: &str = ": ";
+
+/// Every cause's `Display`, outermost first, consecutive repeats dropped.
+fn chain_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = Some(error);
+    while let Some(error) = source {
+        let part = error.to_string();
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+        source = error.source();
+    }
+    parts.join(CHAIN_SEPARATOR)
 }
 
 /// How a reqwest failure is classified.
@@ -168,4 +218,40 @@ fn parse_description(error: &hyper::Error) -> &'static str {
     .into_iter()
     .find(|(phrase, _)| shown.contains(phrase))
     .map_or("malformed message head", |(_, description)| description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error whose `Display` carries bytes a server chose, as h2's does for a `GOAWAY` frame's debug data.
+    #[derive(Debug)]
+    struct Echo(String, Option<Box<Echo>>);
+
+    impl fmt::Display for Echo {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Echo {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn a_chain_is_kept_as_scrubbed_escaped_text() {
+        let inner = Echo("connection error received: 0 (b\"authorization: Basic c2VjcmV0LXZhbHVl\n\")".into(), None);
+        let chain =
+            Echo("error sending request".into(), Some(Box::new(Echo("http2 error".into(), Some(Box::new(inner))))));
+        let mut secrets = Secrets::default();
+        secrets.add("c2VjcmV0LXZhbHVl");
+        let text = chain_text(&chain);
+        assert!(text.starts_with("error sending request: http2 error: connection error received"), "{text}");
+        let detail = TransportDetail(Scrubber::new(&secrets, b"").text(&text));
+        let shown = format!("{detail} {detail:?}");
+        assert!(!shown.contains("c2VjcmV0LXZhbHVl") && shown.contains("<redacted>"), "{shown}");
+        assert!(!shown.contains('\n'), "{shown}");
+    }
 }
