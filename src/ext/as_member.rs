@@ -73,28 +73,28 @@ impl<'a> MemberSessionCalls<'a> {
 
     /// B1 for the session's organization.
     pub async fn organization_connected_apps(&self) -> Result<OrganizationConnectedAppsResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().organization_connected_apps(&who.organization_id).await
     }
 
     /// B2 for the session's organization.
     pub async fn connected_app(&self, connected_app_id: &str) -> Result<OrganizationConnectedAppResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().connected_app(&who.organization_id, connected_app_id).await
     }
 
     /// B3 for a member of the session's organization.
     pub async fn member_connected_apps(&self, member_id: &str) -> Result<MemberConnectedAppsResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().member_connected_apps(&who.organization_id, member_id).await
     }
 
     /// B3 for the session's own member (allowed by `stytch.self`).
     pub async fn own_connected_apps(&self) -> Result<MemberConnectedAppsResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().member_connected_apps(&who.organization_id, &who.member_id).await
     }
@@ -105,7 +105,7 @@ impl<'a> MemberSessionCalls<'a> {
         member_id: &str,
         connected_app_id: &str,
     ) -> Result<RevokeMemberConnectedAppResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().revoke_member_connected_app(&who.organization_id, member_id, connected_app_id).await
     }
@@ -115,7 +115,7 @@ impl<'a> MemberSessionCalls<'a> {
         &self,
         connected_app_id: &str,
     ) -> Result<RevokeMemberConnectedAppResponse, Error> {
-        let call = self.starting_now();
+        let mut call = self.starting_now();
         let who = call.route().await?;
         call.b2b().revoke_member_connected_app(&who.organization_id, &who.member_id, connected_app_id).await
     }
@@ -127,7 +127,7 @@ impl<'a> MemberSessionCalls<'a> {
 
     /// Where to send a call that forwards the session: a JWT's claims (Stytch checks them on that call), or
     /// Stytch's answer for a token.
-    async fn route(&self) -> Result<SessionMember, Error> {
+    async fn route(&mut self) -> Result<SessionMember, Error> {
         if self.session.is_jwt() {
             let claimed = session_claims::member_from_jwt(self.session.expose())?;
             return Ok(claimed.for_forwarding_only());
@@ -135,8 +135,12 @@ impl<'a> MemberSessionCalls<'a> {
         self.authenticated().await
     }
 
-    async fn authenticated(&self) -> Result<SessionMember, Error> {
+    /// The member, from Stytch; the session values Stytch answered with (a token may be rotated, a JWT is
+    /// fresh) join what the rest of this call must never show.
+    async fn authenticated(&mut self) -> Result<SessionMember, Error> {
         let authenticated = self.b2b().authenticate_session(&self.session).await?;
+        self.options.secrets.add(authenticated.session_token);
+        self.options.secrets.add(authenticated.session_jwt);
         let session = authenticated.member_session;
         Ok(SessionMember { organization_id: session.organization_id, member_id: session.member_id })
     }

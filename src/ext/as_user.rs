@@ -41,20 +41,20 @@ impl<'a> UserSessionCalls<'a> {
     /// The user behind the session, as Stytch vouches for it: `POST /v1/sessions/authenticate` (which fails for
     /// an expired, revoked or forged session).
     pub async fn user_id(&self) -> Result<String, Error> {
-        self.starting_now().authenticated_user().await
+        self.starting_now().authenticate().await
     }
 
     /// C1 for the session's user.
     pub async fn connected_apps(&self) -> Result<UserConnectedAppsResponse, Error> {
-        let call = self.starting_now();
-        let user_id = call.authenticated_user().await?;
+        let mut call = self.starting_now();
+        let user_id = call.authenticate().await?;
         call.consumer().user_connected_apps(&user_id).await
     }
 
     /// C2 for the session's user.
     pub async fn revoke_connected_app(&self, connected_app_id: &str) -> Result<RevokeUserConnectedAppResponse, Error> {
-        let call = self.starting_now();
-        let user_id = call.authenticated_user().await?;
+        let mut call = self.starting_now();
+        let user_id = call.authenticate().await?;
         call.consumer().revoke_user_connected_app(&user_id, connected_app_id).await
     }
 
@@ -63,8 +63,13 @@ impl<'a> UserSessionCalls<'a> {
         Self { options: self.options.starting_now(), ..self.clone() }
     }
 
-    async fn authenticated_user(&self) -> Result<String, Error> {
-        Ok(self.consumer().authenticate_session(&self.session).await?.session.user_id)
+    /// The user, from Stytch; the session values Stytch answered with (a token may be rotated, a JWT is fresh)
+    /// join what the rest of this call must never show.
+    async fn authenticate(&mut self) -> Result<String, Error> {
+        let authenticated = self.consumer().authenticate_session(&self.session).await?;
+        self.options.secrets.add(authenticated.session_token);
+        self.options.secrets.add(authenticated.session_jwt);
+        Ok(authenticated.session.user_id)
     }
 
     fn consumer(&self) -> Consumer<'a> {

@@ -177,8 +177,16 @@ impl<'a> B2b<'a> {
                     Err(decode::body_over_limit(operation.id, status, limit))
                 }
                 (Err(error), None) => {
-                    Err(decode::from_generated(operation.id, error, report.status, state.max_body_bytes, &secrets)
-                        .await)
+                    let body = report.error_body.clone();
+                    Err(decode::from_generated(
+                        operation.id,
+                        error,
+                        report.status,
+                        body,
+                        state.max_body_bytes,
+                        &secrets,
+                    )
+                    .await)
                 }
             };
             (result, report)

@@ -105,20 +105,25 @@ pub(crate) async fn read_bounded(
 }
 
 /// Maps an error of the generated client. `status` is the status the transport saw for this call, needed because
-/// progenitor's `InvalidResponsePayload` drops it.
+/// progenitor's `InvalidResponsePayload` drops it; `error_body` is the body of the error response as the transport
+/// read it, needed because progenitor's `ErrorResponse` keeps only the envelope fields it knows.
 pub(crate) async fn from_generated(
     operation: &'static str,
     error: GeneratedError<StytchErrorEnvelope>,
     status: Option<StatusCode>,
+    error_body: Option<Bytes>,
     body_limit: usize,
     secrets: &Secrets,
 ) -> Error {
     match error {
         GeneratedError::ErrorResponse(response) => {
-            // progenitor decoded the envelope and dropped the bytes: decode what it understood, the same way as
-            // any other error body (one path, one scrubber).
+            // Decode what the server sent, the same way as any other error body (one path, one scrubber); without
+            // the hooks (never the case here) only what progenitor understood is left.
             let status = response.status();
-            let body = serde_json::to_vec(&response.into_inner()).unwrap_or_default();
+            let body = match error_body {
+                Some(body) => body,
+                None => serde_json::to_vec(&response.into_inner()).unwrap_or_default().into(),
+            };
             api_error(operation, status, &body, secrets)
         }
         GeneratedError::InvalidResponsePayload(body, reason) => {

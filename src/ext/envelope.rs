@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -28,30 +28,70 @@ pub(crate) struct Envelope {
     pub(crate) details: Option<ErrorDetails>,
 }
 
-#[derive(Deserialize)]
+/// The envelope's fields as found: the first of each key wins (a duplicate cannot undo the envelope), unknown keys
+/// are skipped without recursion.
+#[derive(Default)]
 struct Lenient<'a> {
-    #[serde(default, deserialize_with = "text")]
     request_id: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error_type: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error_message: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error_description: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error_url: Option<String>,
-    #[serde(default, deserialize_with = "text")]
     error_uri: Option<String>,
-    #[serde(default, borrow)]
     error_details: Option<&'a RawValue>,
 }
 
+impl<'de> Deserialize<'de> for Lenient<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Lenient<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found = Lenient::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "request_id" => &mut found.request_id,
+                        "error_type" => &mut found.error_type,
+                        "error" => &mut found.error,
+                        "error_message" => &mut found.error_message,
+                        "error_description" => &mut found.error_description,
+                        "error_url" => &mut found.error_url,
+                        "error_uri" => &mut found.error_uri,
+                        "error_details" => {
+                            let details = map.next_value::<Option<&'de RawValue>>()?;
+                            found.error_details = found.error_details.or(details);
+                            continue;
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    let value = map.next_value_seed(Text)?;
+                    if slot.is_none() {
+                        *slot = value;
+                    }
+                }
+                Ok(found)
+            }
+        }
+
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// The envelope in `body`, if `body` is a JSON object that says anything a Stytch error says (`{}` and
-/// `{"foo": 1}` are not envelopes).
+/// `{"foo": 1}` are not envelopes). Invalid UTF-8 is replaced first, so one bad byte cannot lose the envelope.
 pub(crate) fn decode(body: &[u8]) -> Option<Envelope> {
-    let lenient: Lenient<'_> = serde_json::from_slice(body).ok()?;
+    let text = String::from_utf8_lossy(body);
+    let lenient: Lenient<'_> = serde_json::from_str(&text).ok()?;
     let envelope = Envelope {
         request_id: lenient.request_id,
         error_type: lenient.error_type.or(lenient.error),
@@ -78,66 +118,73 @@ fn details(raw: &RawValue) -> Option<ErrorDetails> {
     match serde_json::from_str::<Map<String, Value>>(json) {
         Ok(map) if map.is_empty() => None,
         Ok(map) => Some(ErrorDetails::Object(map)),
-        // The only way a syntactically valid object fails: serde_json's recursion limit (128 levels).
-        Err(_) => Some(ErrorDetails::Dropped("error_details was dropped: nested too deeply to decode")),
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            Some(ErrorDetails::Dropped("error_details was dropped: nested too deeply to decode"))
+        }
+        // A lone surrogate escape, a number out of range, a duplicate key the map refuses...
+        Err(_) => Some(ErrorDetails::Dropped("error_details was dropped: it could not be decoded")),
     }
 }
 
 /// A string field, or `None` for anything else (a number, an object, ...), skipped without recursion.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    struct Text;
+struct Text;
 
-    impl<'de> Visitor<'de> for Text {
-        type Value = Option<String>;
+impl<'de> DeserializeSeed<'de> for Text {
+    type Value = Option<String>;
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any JSON value")
-        }
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
-        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            Ok(Some(value.to_owned()))
-        }
+impl<'de> Visitor<'de> for Text {
+    type Value = Option<String>;
 
-        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-            Ok(Some(value))
-        }
-
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
     }
 
-    deserializer.deserialize_any(Text)
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(value.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(value))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +217,26 @@ mod tests {
         assert!(
             matches!(envelope.details, Some(ErrorDetails::Dropped(reason)) if reason.contains("not a JSON object"))
         );
+    }
+
+    #[test]
+    fn duplicates_invalid_utf8_and_bad_escapes_do_not_lose_the_envelope() {
+        let duplicate =
+            br#"{"request_id": "r1", "error_details": {"a": 1}, "error_details": {"b": 2}, "request_id": "r2"}"#;
+        let envelope = decode(duplicate).expect("an envelope");
+        assert_eq!(envelope.request_id.as_deref(), Some("r1"), "the first of each key wins");
+        assert_eq!(envelope.details.and_then(|d| d.as_object().cloned()).map(|m| m.contains_key("a")), Some(true));
+        let invalid_utf8 = b"{\"request_id\": \"r\", \"error_type\": \"t\", \"error_details\": {\"a\": \"\xff\"}}";
+        let envelope = decode(invalid_utf8).expect("an envelope");
+        assert_eq!((envelope.request_id.as_deref(), envelope.error_type.as_deref()), (Some("r"), Some("t")));
+        for details in [r#"{"a": "\ud800"}"#, r#"{"a": 1e999}"#] {
+            let body = format!(r#"{{"request_id": "r", "error_details": {details}}}"#);
+            let envelope = decode(body.as_bytes()).expect("an envelope");
+            assert_eq!(
+                envelope.details,
+                Some(ErrorDetails::Dropped("error_details was dropped: it could not be decoded"))
+            );
+        }
     }
 
     #[test]

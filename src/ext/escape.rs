@@ -33,19 +33,32 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// Quoted, with `"` and `\` escaped as well: what is inside the quotes cannot close them (an excerpt cannot forge
+/// the rest of the line).
 impl fmt::Debug for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\"{self}\"")
+        f.write_char('"')?;
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['"', '\\']) {
+            fmt::Display::fmt(&Escaped(&rest[..at]), f)?;
+            f.write_char('\\')?;
+            f.write_str(&rest[at..at + 1])?;
+            rest = &rest[at + 1..];
+        }
+        fmt::Display::fmt(&Escaped(rest), f)?;
+        f.write_char('"')
     }
 }
 
 /// Control characters (C0, DEL, C1: newlines, carriage returns, escapes, NEL), Unicode line and paragraph
-/// separators, and the bidirectional formatting characters.
+/// separators, the bidirectional formatting characters, and invisible ones (zero-width spaces and joiners, word
+/// joiner, byte order mark) that would make two different texts look the same.
 fn needs_escape(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}')
+        || ('\u{200b}'..='\u{200d}').contains(&c)
         || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || ('\u{2060}'..='\u{2069}').contains(&c)
 }
 
 #[cfg(test)]
@@ -66,5 +79,7 @@ mod tests {
             assert_eq!(Escaped(text).to_string(), text);
         }
         assert_eq!(format!("{:?}", Escaped("a\nb")), "\"a\\nb\"");
+        assert_eq!(format!("{:?}", Escaped(r#"up") [request_id forged] \"#)), r#""up\") [request_id forged] \\""#);
+        assert_eq!(Escaped("zero\u{200b}width\u{feff}").to_string(), "zero\\u{200b}width\\u{feff}");
     }
 }

@@ -15,9 +15,11 @@
 //! 3. **JWT-shaped strings** (`eyJ...`.`eyJ...`.`...`), whoever minted them.
 //!
 //! The scan is tolerant (truncated JSON, HTML, plain text, invalid UTF-8) and never panics. Credential values are
-//! read from the whole body (linear, at most [`MAX_FOUND_VALUES`] kept), so a value in the excerpt whose key comes
-//! later is still cut; a value that runs past the excerpt's end is cut as far as it goes. Every text an error keeps
-//! is at most [`TEXT_LIMIT`] bytes, so scrubbing costs little whatever the server sends.
+//! read from the whole body (linear), so a value in the excerpt whose key comes later is still cut; a body with
+//! more than [`MAX_FOUND_VALUES`] of them has every text of its error blanked instead. Known values, JWT shapes
+//! and a known value's beginning at the end of a cut text are also looked for once JSON escapes are undone
+//! (`\u0073ecret-...`), and cut out of the text as written. Every text an error keeps is at most [`TEXT_LIMIT`]
+//! bytes, so scrubbing costs little whatever the server sends.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -41,7 +43,10 @@ const MIN_PARTIAL_LEN: usize = 8;
 pub(crate) const TEXT_LIMIT: usize = 1024;
 
 /// The most credential values read from one body (a hostile body with a million keys stays cheap to scrub).
-const MAX_FOUND_VALUES: usize = 64;
+const MAX_FOUND_VALUES: usize = 256;
+
+/// What every text of an error becomes when its body carries more credentials than can be tracked.
+const BLANKED: &str = "<redacted: the body carries too many credentials to cut out>";
 
 /// Keys whose value is a credential, taken from Stytch's B2B and Consumer OpenAPI documents (`shared/upstream/`:
 /// every property described as a token to authenticate, a secret, a password, a private key or a one-time code)
@@ -191,6 +196,8 @@ impl fmt::Debug for Secrets {
 pub(crate) struct Scrubber {
     /// Values to cut out wherever they appear, longest first.
     values: Vec<String>,
+    /// The body carried more credential values than [`MAX_FOUND_VALUES`]: every text is blanked.
+    overflow: bool,
 }
 
 impl Scrubber {
@@ -200,16 +207,11 @@ impl Scrubber {
         let mut found = Found::default();
         scan_json(&body, &[], &mut found);
         scan_text(&body, &mut found);
-        let mut harvested = found.values;
-        harvested.retain(|value| value.len() >= MIN_VALUE_LEN);
-        harvested.sort();
-        harvested.dedup();
-        harvested.truncate(MAX_FOUND_VALUES);
         let mut values: Vec<String> = secrets.iter().filter(|v| v.len() >= MIN_VALUE_LEN).map(str::to_owned).collect();
-        values.extend(harvested);
+        values.extend(found.values);
         values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         values.dedup();
-        Self { values }
+        Self { values, overflow: found.overflow }
     }
 
     /// `text`, cut to [`TEXT_LIMIT`] bytes, with credentials replaced by `<redacted>`.
@@ -225,6 +227,9 @@ impl Scrubber {
     }
 
     fn bounded(&self, text: &str, cut_off: bool) -> String {
+        if self.overflow {
+            return BLANKED.to_owned();
+        }
         let mut out = self.scrubbed(text, cut_off);
         out.truncate(cut(&out, TEXT_LIMIT).len());
         out
@@ -234,21 +239,23 @@ impl Scrubber {
         let mut found = Found::default();
         scan_json(text, &self.values, &mut found);
         scan_text(text, &mut found);
-        let mut out = replace_spans(text, found.spans);
+        let out = replace_spans(text, found.spans);
+        // Known values, JWT shapes and a cut-off beginning, looked for in the text as a reader decodes it (JSON
+        // escapes undone; where there are none, that is the text itself), and cut out of the text as written.
+        let decoded = Decoded::new(&out);
+        let mut spans = Vec::new();
         for value in &self.values {
-            if out.contains(value.as_str()) {
-                out = out.replace(value.as_str(), REDACTED);
-            }
+            spans.extend(decoded.text.match_indices(value.as_str()).map(|(at, _)| at..at + value.len()));
         }
-        out = redact_jwts(&out);
-        if cut_off && let Some(cut) = self.partial_tail(&out) {
-            out.truncate(cut);
-            out.push_str(REDACTED);
+        spans.extend(jwt_spans(&decoded.text));
+        if cut_off && let Some(start) = self.partial_tail(&decoded.text) {
+            spans.push(start..decoded.text.len());
         }
-        // Last line of defence: a value still readable once JSON escapes are undone (a quote the scan paired
-        // differently than a reader would) blanks the whole text rather than leak.
+        let out = replace_spans(&out, spans.into_iter().map(|span| decoded.raw(span)).collect());
+        // Last line of defence: a value still readable (a quote the scan paired differently than a reader would)
+        // blanks the whole text rather than leak.
         let unescaped = decode_escapes(&out);
-        if self.values.iter().any(|value| unescaped.contains(value.as_str())) {
+        if self.values.iter().any(|value| unescaped.contains(value.as_str())) || !jwt_spans(&unescaped).is_empty() {
             return format!("{REDACTED} (the text repeats a credential)");
         }
         out
@@ -260,6 +267,12 @@ impl Scrubber {
             Value::String(text) => Value::String(self.text(&text)),
             Value::Array(items) => Value::Array(items.into_iter().map(|item| self.json(item)).collect()),
             Value::Object(map) => Value::Object(self.map(map)),
+            // A number can repeat a credential too (`"session_token": 12345678901234` elsewhere in the body).
+            Value::Number(number)
+                if self.overflow || self.values.iter().any(|v| number.to_string().contains(v.as_str())) =>
+            {
+                Value::String(REDACTED.to_owned())
+            }
             scalar => scalar,
         }
     }
@@ -304,7 +317,10 @@ fn tail_prefix_start(text: &str, value: &str) -> Option<usize> {
 #[derive(Default)]
 struct Found {
     spans: Vec<Range<usize>>,
+    /// Distinct values long enough to search for, at most [`MAX_FOUND_VALUES`].
     values: Vec<String>,
+    /// More distinct values than that were found.
+    overflow: bool,
 }
 
 impl Found {
@@ -317,9 +333,13 @@ impl Found {
     }
 
     fn keep(&mut self, value: String) {
-        // A few more than kept in the end: short ones and duplicates are dropped later.
-        if self.values.len() < 4 * MAX_FOUND_VALUES {
+        if value.len() < MIN_VALUE_LEN || self.values.contains(&value) {
+            return;
+        }
+        if self.values.len() < MAX_FOUND_VALUES {
             self.values.push(value);
+        } else {
+            self.overflow = true;
         }
     }
 }
@@ -330,19 +350,24 @@ fn scan_json(text: &str, known: &[String], found: &mut Found) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut expect_value = false;
+    // A credential's name seen as a value (`{"name": "session_token", "value": "..."}`, `["session_token", "..."]`):
+    // the next string that is not a key is its value.
+    let mut named = false;
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
                 let token = string_token(text, i);
-                if expect_value {
+                let separator_after = separator(bytes, token.end);
+                if expect_value || (named && separator_after.is_none()) {
                     found.value(text, token.content.clone(), Some(token.decoded));
-                    expect_value = false;
-                } else if is_credential_key(&token.decoded)
-                    && let Some(after) = separator(bytes, token.end)
-                {
-                    expect_value = true;
-                    i = after;
-                    continue;
+                    (expect_value, named) = (false, false);
+                } else if is_credential_key(&token.decoded) {
+                    if let Some(after) = separator_after {
+                        expect_value = true;
+                        i = after;
+                        continue;
+                    }
+                    named = true;
                 } else if holds_known(&token.decoded, known, !token.terminated) || holds_pair(&token.decoded, found) {
                     found.spans.push(token.content.clone());
                 }
@@ -371,8 +396,21 @@ fn scan_text(text: &str, found: &mut Found) {
             continue;
         }
         let (end, word) = read_word(bytes, i);
+        let word_start = i;
         i = end;
+        if let Some(after) = scheme_credential(text, &word, end, found) {
+            i = after;
+            continue;
+        }
         if !is_credential_key(&word) {
+            continue;
+        }
+        if word_start > 0 && bytes[word_start - 1] == b'<' && bytes.get(end) == Some(&b'>') {
+            // `<session_token>value</session_token>`
+            let content =
+                end + 1..bytes[end + 1..].iter().position(|&b| b == b'<').map_or(bytes.len(), |n| end + 1 + n);
+            i = content.end;
+            found.value(text, content, None);
             continue;
         }
         let mut at = skip_whitespace(bytes, i);
@@ -401,6 +439,23 @@ fn scan_text(text: &str, found: &mut Found) {
             _ => structured_or_bare_value(text, value_start, line_valued, found),
         };
     }
+}
+
+/// After an authorization scheme (`Bearer`, `Basic`) and a space, a credential of at least 16 token characters:
+/// records it and returns where it ends.
+fn scheme_credential(text: &str, word: &str, end: usize, found: &mut Found) -> Option<usize> {
+    if !word.eq_ignore_ascii_case("bearer") && !word.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let start = end + bytes[end..].iter().take_while(|&&b| b == b' ').count();
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
+    let len = bytes[start..].iter().take_while(|b| token(b)).count();
+    if start == end || len < 16 {
+        return None;
+    }
+    found.value(text, start..start + len, None);
+    Some(start + len)
 }
 
 /// A word (letters, digits, `_`, `-`, and `\uXXXX` escapes of those) starting at `start`: where it ends, and
@@ -589,47 +644,16 @@ fn replace_spans(text: &str, mut spans: Vec<Range<usize>>) -> String {
 
 /// JSON escapes undone (`\n`, `\"`, `\u0073`, surrogate pairs); anything malformed is kept as it is.
 fn decode_escapes(text: &str) -> String {
-    if !text.contains('\\') {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((index, c)) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(&(_, next)) = chars.peek() else {
-            out.push(c);
-            break;
-        };
-        let simple = match next {
-            '"' => Some('"'),
-            '\\' => Some('\\'),
-            '/' => Some('/'),
-            'b' => Some('\u{8}'),
-            'f' => Some('\u{c}'),
-            'n' => Some('\n'),
-            'r' => Some('\r'),
-            't' => Some('\t'),
-            _ => None,
-        };
-        if let Some(simple) = simple {
-            out.push(simple);
-            chars.next();
-            continue;
-        }
-        if next == 'u'
-            && let Some((unit, used)) = unicode_escape(&text[index..])
-        {
-            out.push(unit);
-            for _ in 1..used {
-                chars.next();
-            }
-            continue;
-        }
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (c, width) = escape_at(rest).unwrap_or(('\\', 1));
         out.push(c);
+        rest = &rest[width..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -650,9 +674,14 @@ fn unicode_escape(text: &str) -> Option<(char, usize)> {
     Some((char::from_u32(first).unwrap_or('\u{fffd}'), 6))
 }
 
-/// `text` with every JWT-shaped run (`eyJ<base64url>.eyJ<base64url>.<base64url>`, or one cut off after its
-/// payload) replaced.
+/// `text` with every JWT-shaped run replaced.
 fn redact_jwts(text: &str) -> String {
+    replace_spans(text, jwt_spans(text))
+}
+
+/// Every JWT-shaped run of `text`: `eyJ<base64url>.eyJ<base64url>.<base64url>` (padding allowed), or one cut off
+/// after its payload. Linear: the scan resumes after each run it has read.
+fn jwt_spans(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut from = 0;
@@ -672,14 +701,66 @@ fn redact_jwts(text: &str) -> String {
                 spans.push(start..end);
                 from = end;
             }
-            None => from = start + 3,
+            // No JWT starts inside a base64url run that is not one: skip the run.
+            None => from = header_end.max(start + 3),
         }
     }
-    replace_spans(text, spans)
+    spans
+}
+
+/// Text with JSON escapes undone, and where each of its bytes came from in the text as written.
+struct Decoded {
+    text: String,
+    /// For each byte of `text`, the offset in the written text of the character (or escape) it came from.
+    origin: Vec<usize>,
+    written_len: usize,
+}
+
+impl Decoded {
+    fn new(written: &str) -> Self {
+        let mut text = String::with_capacity(written.len());
+        let mut origin = Vec::with_capacity(written.len());
+        let mut rest = written;
+        while !rest.is_empty() {
+            let at = written.len() - rest.len();
+            let (c, width) = escape_at(rest).unwrap_or_else(|| {
+                let c = rest.chars().next().unwrap_or_default();
+                (c, c.len_utf8())
+            });
+            text.push(c);
+            origin.resize(text.len(), at);
+            rest = &rest[width..];
+        }
+        Self { text, origin, written_len: written.len() }
+    }
+
+    /// The span of the written text that `span` of the decoded text came from.
+    fn raw(&self, span: Range<usize>) -> Range<usize> {
+        let at = |index: usize| self.origin.get(index).copied().unwrap_or(self.written_len);
+        at(span.start)..at(span.end)
+    }
+}
+
+/// The character a JSON escape at the start of `text` stands for, and the escape's length in bytes.
+fn escape_at(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('\\')?;
+    let simple = match rest.chars().next()? {
+        '"' => '"',
+        '\\' => '\\',
+        '/' => '/',
+        'b' => '\u{8}',
+        'f' => '\u{c}',
+        'n' => '\n',
+        'r' => '\r',
+        't' => '\t',
+        'u' => return unicode_escape(text),
+        _ => return None,
+    };
+    Some((simple, 2))
 }
 
 fn base64url_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-' || bytes[i] == b'_') {
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'-' | b'_' | b'=')) {
         i += 1;
     }
     i

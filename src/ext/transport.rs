@@ -74,6 +74,9 @@ pub(crate) struct CallReport {
     pub(crate) attempts: u32,
     /// A success body longer than the limit (its value: the limit).
     pub(crate) body_over_limit: Option<usize>,
+    /// The body of the last error response, as read (bounded): progenitor decodes error bodies into its envelope
+    /// type and drops what it does not know, and the scrubber must see everything the server sent.
+    pub(crate) error_body: Option<Bytes>,
 }
 
 struct CallScope {
@@ -131,6 +134,7 @@ pub(crate) async fn traced<T: ResponseMeta>(
             // A success body is not scrubbed on its way to the caller: scrub what the trace keeps of it.
             Ok(value) => {
                 if let Some(request_id) = value.request_id() {
+                    let request_id = crate::ext::redact::cut(request_id, crate::ext::redact::TEXT_LIMIT);
                     span.record("request_id", tracing::field::debug(Escaped(&secrets.scrub(request_id))));
                 }
             }
@@ -177,14 +181,16 @@ impl ClientHooks<ClientState> for GeneratedClient {
             .unwrap_or_else(|_| (CallOptions::default(), Instant::now()));
         let policy = options.retry.unwrap_or_else(|| state.retry.clone());
         let attempt_timeout = options.attempt_timeout.unwrap_or(state.attempt_timeout);
-        let deadline = started + options.deadline.unwrap_or(state.deadline);
+        // A deadline too far to represent (`Duration::MAX`) is no deadline.
+        let deadline = started.checked_add(options.deadline.unwrap_or(state.deadline));
         state.budget.deposit();
 
         let mut attempt = 1;
         loop {
             // A request whose body cannot be cloned (a stream) gets one attempt; ours are all bytes.
             let spare = if attempt < policy.attempts() { request.try_clone() } else { None };
-            *request.timeout_mut() = Some(attempt_timeout.min(deadline.saturating_duration_since(Instant::now())));
+            let left = deadline.map_or(attempt_timeout, |deadline| deadline.saturating_duration_since(Instant::now()));
+            *request.timeout_mut() = Some(attempt_timeout.min(left));
             let outcome = self.attempt(request, state.max_body_bytes).await;
             let status = outcome.as_ref().ok().map(reqwest::Response::status);
             report(|r| {
@@ -199,7 +205,8 @@ impl ClientHooks<ClientState> for GeneratedClient {
             let Some(next) = spare.filter(|_| retryable) else { return outcome };
             let retry_after = outcome.as_ref().ok().and_then(|r| retry::retry_after(r.headers(), SystemTime::now()));
             let wait = policy.delay(attempt, retry_after, fastrand::f64());
-            if Instant::now() + wait >= deadline {
+            let resumes = Instant::now().checked_add(wait);
+            if resumes.is_none_or(|resumes| deadline.is_some_and(|deadline| resumes >= deadline)) {
                 tracing::debug!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,
@@ -231,6 +238,11 @@ impl GeneratedClient {
         if truncated && status.is_success() {
             report(|r| r.body_over_limit = Some(limit));
             body = Bytes::new();
+        }
+        if !status.is_success() {
+            // A shared handle on the same buffer, not a copy.
+            let kept = body.clone();
+            report(|r| r.error_body = Some(kept));
         }
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;

@@ -324,7 +324,7 @@ async fn invalid_utf8_and_deep_nesting_are_errors_not_panics() {
     for body in [invalid.clone(), nested.into_bytes(), nested_object.into_bytes()] {
         let server = FaultServer::start(vec![
             Step::Respond { status: 200, headers: vec![], body: body.clone() },
-            Step::Respond { status: 500, headers: vec![], body },
+            Step::Respond { status: 500, headers: vec![], body: body.clone() },
         ])
         .await;
         let (client, _) = retrying_client(&server.url, RetryPolicy::disabled());
@@ -333,12 +333,17 @@ async fn invalid_utf8_and_deep_nesting_are_errors_not_panics() {
         let Error::UnexpectedBody(unexpected) = &err else { panic!("{err:?}") };
         assert_eq!(unexpected.status.as_u16(), 200);
         assert!(unexpected.body_excerpt.len() <= 1024);
-        // The second (C1, handwritten path) gets the 500: its status survives, with an excerpt.
+        // The second (C1, handwritten path) gets the 500: its status survives, and what could be read of it.
         let err = bounded(Op::C1.call(&client)).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err:?}");
-        let excerpt =
-            err.as_api().and_then(|api| api.body_excerpt.as_ref()).expect("a non-envelope body keeps an excerpt");
-        assert!(excerpt.len() <= 1024);
+        let api = err.as_api().expect("an API error");
+        if body == invalid {
+            // Invalid UTF-8 is replaced, so the envelope around it is still read.
+            assert_eq!(api.request_id(), Some("\u{fffd}\u{fffd}\u{fffd}"), "{err:?}");
+        } else {
+            let excerpt = api.body_excerpt.as_ref().expect("a non-envelope body keeps an excerpt");
+            assert!(excerpt.len() <= 1024);
+        }
     }
 }
 
@@ -398,4 +403,30 @@ async fn a_malformed_or_oversized_response_is_a_protocol_error_and_never_retried
     let (client, _) = retrying_client(&server.url, policy());
     bounded(Op::B1.call(&client)).await.unwrap();
     assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn durations_too_large_to_add_to_now_are_no_limit_not_a_panic() {
+    let server = FaultServer::start(vec![
+        Step::json(503, fixtures::E500).with_header("retry-after", u64::MAX.to_string()),
+        Step::json(200, fixtures::B1_200),
+    ])
+    .await;
+    // Every limit at Duration::MAX, and a Retry-After of u64::MAX seconds honoured up to Duration::MAX.
+    let policy = policy().max_retry_after(Duration::MAX);
+    let (client, sleep) = client_with(&server.url, policy.clone(), RetryBudget::unlimited(), |b| {
+        b.deadline(Duration::MAX).request_timeout(Duration::MAX).connect_timeout(Duration::MAX)
+    });
+
+    let err = bounded(client.b2b().deadline(Duration::MAX).timeout(Duration::MAX).organization_connected_apps(ORG))
+        .await
+        .unwrap_err();
+
+    // A wait that cannot be added to now is not waited for: the 503 is the answer.
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.hits(), 1);
+    assert!(sleep.waits_ms().is_empty());
+    // The same limits on the handwritten path, answered at once.
+    let ok = bounded(client.consumer().deadline(Duration::MAX).user_connected_apps(USER)).await;
+    assert_eq!(ok.unwrap_err().status().map(|s| s.as_u16()), Some(200), "the B1 body is not a C1 answer");
 }

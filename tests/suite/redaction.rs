@@ -194,6 +194,29 @@ fn base() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A valid error envelope (so that it decodes, on the generated path too) carrying credentials as top-level keys,
+/// echoed in `error_message`, `request_id` and `error_details`; and whether the call sends a JWT.
+fn echoing_envelope() -> impl Strategy<Value = (String, Vec<String>, bool)> {
+    // One value per key: a JSON object keeps only the last of a repeated key.
+    let pairs = prop::collection::btree_map(0..KEYS.len(), "[A-Za-z0-9_-]{12,40}", 1..4);
+    (pairs, any::<bool>()).prop_map(|(pairs, jwt)| {
+        let sent = sent_values(jwt)[0];
+        let echoed: Vec<&str> = pairs.values().map(String::as_str).collect();
+        let mut envelope = json!({
+            "status_code": 403, "error_type": "session_authorization_error", "error_url": "https://stytch.com/docs",
+            "request_id": format!("req-{}", echoed[0]),
+            "error_message": format!("echo {} and {sent}", echoed.join(" ")),
+            "error_details": {"echo": echoed.last(), "sent": sent},
+        });
+        for (key, value) in &pairs {
+            envelope[KEYS[*key]] = json!(value);
+        }
+        let mut secrets: Vec<String> = echoed.iter().map(|value| value.to_string()).collect();
+        secrets.push(sent.to_owned());
+        (envelope.to_string(), secrets, jwt)
+    })
+}
+
 /// The eight operations, each run the way it sends what is planted: B1–B4 carrying a member session, C1 and C2
 /// for the user behind a session, and both `sessions/authenticate` calls.
 #[derive(Clone, Copy, Debug)]
@@ -229,6 +252,25 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
+    fn an_envelope_echoing_credentials_under_its_own_keys_shows_none_of_them(
+        (body, secrets, jwt) in echoing_envelope(),
+        status in prop::sample::select(vec![400u16, 401, 403, 404, 429, 500, 502]),
+        call in call(),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let err = runtime.block_on(async {
+            let server = FaultServer::start(vec![Step::json(status, &body)]).await;
+            run(call, &client(&server.url), jwt).await
+        }).expect_err("an error status");
+        prop_assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        prop_assert_eq!(err.error_type().map(|t| t.as_str()), Some("session_authorization_error"), "the envelope decoded");
+        let shown = renderings(&err);
+        for secret in &secrets {
+            prop_assert!(!shown.contains(secret.as_str()), "{:?} leaks {:?}:\n{}", call, secret, shown);
+        }
+    }
+
+    #[test]
     fn no_rendering_of_any_error_contains_a_planted_credential(
         base in base(),
         plants in prop::collection::vec((plant(), 0.0..1.0f64), 1..6),
@@ -262,4 +304,105 @@ proptest! {
             prop_assert!(!shown.contains(&secret), "{:?} leaks {:?} ({:?}) from {:?}:\n{}", call, secret, plant, body, shown);
         }
     }
+}
+
+/// One error for `body` answered with `status` on B1 (generated path) and on C1 (handwritten path).
+async fn both_paths(status: u16, body: &str) -> [Error; 2] {
+    let server = FaultServer::start(vec![Step::json(status, body)]).await;
+    let client = client(&server.url);
+    [Op::B1.call(&client).await.unwrap_err(), Op::C1.call(&client).await.unwrap_err()]
+}
+
+#[tokio::test]
+async fn top_level_credential_keys_are_seen_on_the_generated_path_too() {
+    let body = r#"{"status_code":403,"request_id":"r","error_type":"session_authorization_error","error_message":"echo value-under-top-level-key-777","session_token":"value-under-top-level-key-777"}"#;
+    for err in both_paths(403, body).await {
+        assert_eq!(err.error_type().map(|t| t.as_str()), Some("session_authorization_error"));
+        assert_eq!(err.as_api().and_then(|e| e.message.as_deref()), Some("echo <redacted>"), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_with_more_credentials_than_can_be_tracked_is_blanked_not_partly_shown() {
+    let many: String = (0..300).map(|i| format!(r#""token{i}":"aaaaaa{i:04}","#)).collect();
+    let short: String = (0..300).map(|i| format!(r#""code":"{i}","#)).collect();
+    for filler in [many, short] {
+        let body = format!(
+            r#"{{"request_id":"r1","error_type":"bad","error_message":"echo zz-value-of-a-credential-key-QQQ",{filler}"session_token":"zz-value-of-a-credential-key-QQQ"}}"#
+        );
+        for err in both_paths(400, &body).await {
+            assert!(!renderings(&err).contains("zz-value-of-a-credential-key-QQQ"), "{err}");
+            assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+        }
+    }
+}
+
+#[tokio::test]
+async fn escaped_credentials_and_jwts_are_cut_even_at_the_excerpt_boundary() {
+    let escaped = |text: &str| text.chars().map(|c| format!("\\u{:04x}", c as u32)).collect::<String>();
+    // The project secret, fully escaped or with its first letter escaped, running across the 1 KiB cut.
+    // At 904, 20 of its characters (6 bytes each) fit before the cut; at 1000, 19.
+    for (at, secret) in [(904, escaped(SECRET)), (1000, format!("\\u0073{}", &SECRET[1..]))] {
+        let body = format!("<html>{}{secret} and more</html>", "x".repeat(at - 6));
+        for err in both_paths(502, &body).await {
+            let excerpt = err.as_api().and_then(|e| e.body_excerpt.clone()).expect("an excerpt");
+            assert!(excerpt.ends_with("<redacted>"), "{excerpt}");
+            assert!(excerpt.starts_with("<html>xxx"), "the rest stays: {excerpt}");
+        }
+    }
+    // A JWT with its first letter escaped, and one with base64 padding.
+    let jwt = minted_jwt("escaped");
+    let padded = jwt.split('.').map(|part| format!("{part}==")).collect::<Vec<_>>().join(".");
+    let body = format!(r#"{{"note": "minted \u0065{} and {padded}"}}"#, &jwt[1..]);
+    for err in both_paths(502, &body).await {
+        let excerpt = err.as_api().and_then(|e| e.body_excerpt.clone()).expect("an excerpt");
+        assert!(!excerpt.contains(&jwt[1..40]) && !excerpt.contains("eyJ"), "{excerpt}");
+        assert!(excerpt.starts_with(r#"{"note": "minted "#), "{excerpt}");
+    }
+}
+
+#[tokio::test]
+async fn numbers_xml_name_value_pairs_and_bearer_lines_are_cut() {
+    let cases = [
+        r#"{"request_id":"r","error_message":"m","session_token":12345678901234,"error_details":{"n":12345678901234}}"#,
+        "<error><session_token>abcdefgh12345</session_token></error>",
+        r#"{"params":[{"name":"session_token","value":"abcdefgh12345"}]}"#,
+        r#"{"params":[["session_token","abcdefgh12345"]]}"#,
+        "upstream got:\nBearer abcdefgh12345abcdefgh12345\n",
+    ];
+    for body in cases {
+        for err in both_paths(400, body).await {
+            let shown = renderings(&err);
+            assert!(!shown.contains("12345678901234") && !shown.contains("abcdefgh12345"), "{body}: {shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn session_values_stytch_answered_with_are_cut_from_the_second_request() {
+    let rotated_jwt = "jwt-not-shaped-ABCDEF123";
+    let authenticated = json!({
+        "status_code": 200, "request_id": REQUEST_ID,
+        "session": {"session_id": "s", "user_id": USER, "authentication_factors": [], "roles": []},
+        "session_token": "rotated-session-token-XYZ123456", "session_jwt": rotated_jwt, "user": {"user_id": USER}
+    });
+    let echo = json!({"status_code": 403, "request_id": "r", "error_type": "forbidden",
+        "error_message": format!("holds rotated-session-token-XYZ123456, jwt {rotated_jwt}")});
+    let server =
+        FaultServer::start(vec![Step::json(200, &authenticated.to_string()), Step::json(403, &echo.to_string())]).await;
+    let client = client(&server.url);
+    let err = client.as_user(UserSession::token(SESSION_TOKEN).unwrap()).connected_apps().await.unwrap_err();
+    assert_eq!(err.as_api().and_then(|e| e.message.as_deref()), Some("holds <redacted>, jwt <redacted>"), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_huge_jwt_like_request_id_on_a_success_costs_little() {
+    // 2 MiB of `eyJ`: a quadratic JWT scan would take hours; the span keeps at most 1 KiB of it.
+    let body = format!(r#"{{"request_id":"{}","status_code":200,"connected_apps":[]}}"#, "eyJ".repeat(700_000));
+    let server = FaultServer::start(vec![Step::json(200, &body)]).await;
+    let client = client(&server.url);
+    let b2b = client.b2b();
+    let call = b2b.organization_connected_apps(ORG);
+    let apps = tokio::time::timeout(std::time::Duration::from_secs(60), call).await.expect("the call hung");
+    assert_eq!(apps.unwrap().request_id.len(), 2_100_000);
 }
