@@ -237,3 +237,26 @@ async fn credentials_a_server_echoes_never_reach_a_trace() {
         assert!(!output.contains(secret), "the trace leaks {secret}:\n{output}");
     }
 }
+
+#[tokio::test]
+async fn an_authenticate_answers_own_credentials_never_reach_a_trace() {
+    use stytch_connected_apps::UserSession;
+
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
+    let rotated = "rotated-session-token-XYZ123456";
+    let authenticated = serde_json::json!({
+        "status_code": 200, "request_id": rotated,
+        "session": {"session_id": "s", "user_id": USER, "authentication_factors": [], "roles": []},
+        "session_token": rotated, "session_jwt": "", "user": {"user_id": USER}
+    });
+    let server =
+        FaultServer::start(vec![Step::json(200, &authenticated.to_string()), Step::json(200, fixtures::C1_200)]).await;
+    let client = Client::builder(PROJECT_ID, SECRET).base_url(&server.url).build().unwrap();
+
+    client.as_user(UserSession::token(SESSION_TOKEN).unwrap()).connected_apps().await.unwrap();
+
+    let output = captured.text();
+    assert!(output.contains("operation=\"api_session_v1_authenticate\""), "{output}");
+    assert!(!output.contains(rotated), "the trace leaks the answer's own token:\n{output}");
+}

@@ -180,7 +180,10 @@ impl ClientBuilder {
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
             // An API client has no business following redirects (and would re-send credentials).
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // HTTP/1.1 even when another crate turns reqwest's `http2` feature on: h2 prints a GOAWAY frame's
+            // server-chosen bytes in its errors and tracing events (see SECURITY.md).
+            .http1_only();
         if base_url.starts_with("http://") {
             // Plain HTTP (loopback, or opted in): a system proxy (`HTTP_PROXY`) would receive the credentials in
             // clear, so none is used.

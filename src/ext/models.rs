@@ -22,10 +22,15 @@ pub trait ResponseMeta {
     fn request_id(&self) -> Option<&str>;
     /// The `status_code` the body repeats.
     fn status_code(&self) -> i32;
+    /// The credentials the response carries (a `sessions/authenticate` answer's `session_token` and
+    /// `session_jwt`): the SDK keeps them out of what it records of the response, its `request_id` included.
+    fn credentials(&self) -> Vec<&str> {
+        Vec::new()
+    }
 }
 
 macro_rules! response_meta {
-    ($($model:ty => |$value:ident| $request_id:expr;)*) => {$(
+    ($($model:ty => |$value:ident| $request_id:expr $(, carrying |$held:ident| $credentials:expr)?;)*) => {$(
         impl ResponseMeta for $model {
             fn request_id(&self) -> Option<&str> {
                 let $value = self;
@@ -34,6 +39,12 @@ macro_rules! response_meta {
             fn status_code(&self) -> i32 {
                 self.status_code
             }
+            $(
+                fn credentials(&self) -> Vec<&str> {
+                    let $held = self;
+                    $credentials
+                }
+            )?
         }
     )*};
 }
@@ -45,8 +56,8 @@ response_meta! {
     RevokeMemberConnectedAppResponse => |r| Some(&r.request_id);
     UserConnectedAppsResponse => |r| Some(&r.request_id);
     RevokeUserConnectedAppResponse => |r| Some(&r.request_id);
-    MemberSessionAuthenticateResponse => |r| Some(&r.request_id);
-    UserSessionAuthenticateResponse => |r| Some(&r.request_id);
+    MemberSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
+    UserSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
 }
 
 /// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.

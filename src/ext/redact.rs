@@ -68,7 +68,6 @@ const CREDENTIAL_KEYS: &[&str] = &[
     "client_secret",
     "next_client_secret",
     "authorization_code",
-    "code",
     "code_verifier",
     "pkce_code_verifier",
     // One-time tokens to authenticate.
@@ -88,6 +87,8 @@ const CREDENTIAL_KEYS: &[&str] = &[
     "existing_password",
     "secret",
     "totp_code",
+    "otp_code",
+    "passcode",
     "qr_code",
     "recovery_code",
     "recovery_codes",
@@ -104,25 +105,13 @@ const CREDENTIAL_KEYS: &[&str] = &[
 ];
 
 /// Endings that make any key a credential key, so that a field Stytch adds tomorrow (`next_session_token`) is
-/// covered too. Every key above counts as an ending as well (`xtotp_code`).
+/// covered too. Every key above counts as an ending as well (`xtotp_code`). A bare `code` is not a credential key:
+/// proxies, gateways and HTML (`<code>`) use the word for error codes, and the SDK never sends a one-time code.
 const CREDENTIAL_ENDINGS: &[&str] =
     &["token", "jwt", "secret", "password", "private_key", "private_keys", "code_verifier"];
 
-/// Fields ending in `code` that are not secrets (every other `*code` key is treated as a one-time code).
-const BENIGN_CODES: &[&str] = &[
-    "status_code",
-    "country_code",
-    "postal_code",
-    "zip_code",
-    "error_code",
-    "http_code",
-    "response_code",
-    "language_code",
-    "locale_code",
-    "currency_code",
-    "region_code",
-    "area_code",
-];
+/// Keys whose string value names the parameter held by the next value.
+const NAME_KEYS: &[&str] = &["name", "key", "param", "parameter", "header"];
 
 /// Header-like keys whose value runs to the end of the line (`Authorization: Basic abc`).
 const LINE_VALUED_KEYS: &[&str] = &["authorization", "proxy_authorization", "cookie", "set_cookie"];
@@ -133,9 +122,6 @@ pub(crate) fn is_credential_key(key: &str) -> bool {
     // Only the end matters; a huge "key" costs no more than a short one.
     let tail = key.char_indices().rev().nth(63).map_or(key, |(at, _)| &key[at..]);
     let key = normalize(tail);
-    if key.ends_with("code") {
-        return !BENIGN_CODES.iter().any(|benign| key.ends_with(benign));
-    }
     CREDENTIAL_KEYS.iter().chain(CREDENTIAL_ENDINGS).any(|name| key.ends_with(name))
 }
 
@@ -172,9 +158,10 @@ impl Secrets {
     /// `text` with every known secret and JWT-shaped run replaced (by value only, for a short string that is not
     /// a body, e.g. a success response's `request_id` recorded on a span). Borrows when nothing matches: it runs
     /// on every call.
-    pub(crate) fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
+    /// `also` counts among the secrets (a response's own credentials).
+    pub(crate) fn scrub<'t>(&self, text: &'t str, also: &[&str]) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
-        for value in self.iter().filter(|value| value.len() >= MIN_VALUE_LEN) {
+        for value in self.iter().chain(also.iter().copied()).filter(|value| value.len() >= MIN_VALUE_LEN) {
             if out.contains(value) {
                 out = Cow::Owned(out.replace(value, REDACTED));
             }
@@ -243,23 +230,42 @@ impl Scrubber {
         let out = replace_spans(text, found.spans);
         // Known values, JWT shapes and a cut-off beginning, looked for in the text as a reader decodes it (JSON
         // escapes undone; where there are none, that is the text itself), and cut out of the text as written.
+        // Both as written (a `\` before a value must not hide it: `\nZAY...` decodes to a newline and `ZAY...`) and
+        // as decoded.
+        let mut spans = self.known_spans(&out, cut_off);
         let decoded = Decoded::new(&out);
-        let mut spans = Vec::new();
-        for value in &self.values {
-            spans.extend(decoded.text.match_indices(value.as_str()).map(|(at, _)| at..at + value.len()));
-        }
-        spans.extend(jwt_spans(&decoded.text));
-        if cut_off && let Some(start) = self.partial_tail(&decoded.text) {
-            spans.push(start..decoded.text.len());
-        }
-        let out = replace_spans(&out, spans.into_iter().map(|span| decoded.raw(span)).collect());
+        spans.extend(self.known_spans(&decoded.text, cut_off).into_iter().map(|span| decoded.raw(span)));
+        let out = replace_spans(&out, spans);
         // Last line of defence: a value still readable (a quote the scan paired differently than a reader would)
         // blanks the whole text rather than leak.
         let unescaped = decode_escapes(&out);
-        if self.values.iter().any(|value| unescaped.contains(value.as_str())) || !jwt_spans(&unescaped).is_empty() {
+        if [out.as_str(), unescaped.as_str()].iter().any(|text| self.holds_any(text)) {
             return format!("{REDACTED} (the text repeats a credential)");
         }
         out
+    }
+
+    /// Where `text` holds a known value, a JWT shape, or (`cut_off`) a known value's beginning at its end.
+    fn known_spans(&self, text: &str, cut_off: bool) -> Vec<Range<usize>> {
+        let mut spans: Vec<Range<usize>> = self
+            .values
+            .iter()
+            // A value longer than the text cannot be in it; skipping it keeps the cost linear in the text, not in
+            // the (up to 4 MiB) value.
+            .filter(|value| value.len() <= text.len())
+            .flat_map(|value| text.match_indices(value.as_str()).map(|(at, _)| at..at + value.len()))
+            .collect();
+        spans.extend(jwt_spans(text));
+        if cut_off && let Some(start) = self.partial_tail(text) {
+            spans.push(start..text.len());
+        }
+        spans
+    }
+
+    /// Does `text` still hold a known value or a JWT shape?
+    fn holds_any(&self, text: &str) -> bool {
+        self.values.iter().any(|value| value.len() <= text.len() && text.contains(value.as_str()))
+            || !jwt_spans(text).is_empty()
     }
 
     /// A JSON value with every credential-shaped key's value replaced and every string scrubbed.
@@ -269,9 +275,7 @@ impl Scrubber {
             Value::Array(items) => Value::Array(items.into_iter().map(|item| self.json(item)).collect()),
             Value::Object(map) => Value::Object(self.map(map)),
             // A number can repeat a credential too (`"session_token": 12345678901234` elsewhere in the body).
-            Value::Number(number)
-                if self.overflow || self.values.iter().any(|v| number.to_string().contains(v.as_str())) =>
-            {
+            Value::Number(number) if self.overflow || self.holds_any(&number.to_string()) => {
                 Value::String(REDACTED.to_owned())
             }
             scalar => scalar,
@@ -351,9 +355,10 @@ fn scan_json(text: &str, known: &[String], found: &mut Found) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut expect_value = false;
-    // A credential's name seen as a value (`{"name": "session_token", "value": "..."}`, `["session_token", "..."]`):
-    // the next string that is not a key is its value.
+    // A credential's name as the value of a name-like key (`{"name": "session_token", "value": "..."}`) or as the
+    // first element of an array (`["session_token", "..."]`): the next string that is not a key is its value.
     let mut named = false;
+    let mut last_key = String::new();
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
@@ -362,12 +367,16 @@ fn scan_json(text: &str, known: &[String], found: &mut Found) {
                 if expect_value || (named && separator_after.is_none()) {
                     found.value(text, token.content.clone(), Some(token.decoded));
                     (expect_value, named) = (false, false);
-                } else if is_credential_key(&token.decoded) {
-                    if let Some(after) = separator_after {
+                } else if let Some(after) = separator_after {
+                    if is_credential_key(&token.decoded) {
                         expect_value = true;
                         i = after;
                         continue;
                     }
+                    last_key = token.decoded;
+                } else if is_credential_key(&token.decoded)
+                    && (NAME_KEYS.contains(&last_key.as_str()) || opens_array(bytes, i))
+                {
                     named = true;
                 } else if holds_known(&token.decoded, known, !token.terminated) || holds_pair(&token.decoded, found) {
                     found.spans.push(token.content.clone());
@@ -505,19 +514,29 @@ fn holds_pair(decoded: &str, found: &mut Found) -> bool {
     held
 }
 
+/// Is the byte before `at` (whitespace skipped) the `[` that opens an array?
+fn opens_array(bytes: &[u8], at: usize) -> bool {
+    bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
 /// Records the value starting at `start` (an object, an array, or a bare word) and returns where it ends.
 fn structured_or_bare_value(text: &str, start: usize, line_valued: bool, found: &mut Found) -> usize {
     let bytes = text.as_bytes();
     let end = match bytes[start] {
         b'{' | b'[' => {
             let end = balanced_end(bytes, start);
-            // Every string inside is a credential value too (`"recovery_codes": ["...", "..."]`).
+            // Every string and number inside is a credential value too (`"recovery_codes": ["...", 83920175]`).
             let mut i = start;
             while i < end {
                 if bytes[i] == b'"' {
                     let token = string_token(text, i);
                     found.keep(token.decoded);
                     i = token.end.min(end);
+                } else if bytes[i].is_ascii_alphanumeric() || bytes[i] == b'-' {
+                    let run =
+                        bytes[i..end].iter().take_while(|b| b.is_ascii_alphanumeric() || b"-+._".contains(b)).count();
+                    found.keep(text[i..i + run].to_owned());
+                    i += run;
                 } else {
                     i += 1;
                 }
@@ -541,9 +560,10 @@ fn structured_or_bare_value(text: &str, start: usize, line_valued: bool, found: 
 /// Does `decoded` contain a known value (or, for a string cut off by the end of the body, end with the start of
 /// one)?
 fn holds_known(decoded: &str, known: &[String], cut_off: bool) -> bool {
-    known
-        .iter()
-        .any(|value| decoded.contains(value.as_str()) || (cut_off && tail_prefix_start(decoded, value).is_some()))
+    known.iter().any(|value| {
+        (value.len() <= decoded.len() && decoded.contains(value.as_str()))
+            || (cut_off && tail_prefix_start(decoded, value).is_some())
+    })
 }
 
 struct StringToken {
@@ -936,8 +956,8 @@ mod tests {
         let scrubbed = Scrubber::new(&secrets, b"").json(details);
         assert_eq!(scrubbed, serde_json::json!({"session_token": "<redacted>", "hint": "was <redacted>", "n": 1}));
         assert_eq!(format!("{secrets:?}"), "Secrets(<1 redacted>)");
-        assert!(matches!(secrets.scrub("request-id-1"), Cow::Borrowed("request-id-1")));
-        assert_eq!(secrets.scrub(&format!("id-{TOKEN}")), "id-<redacted>");
-        assert_eq!(secrets.scrub(JWT), "<redacted>");
+        assert!(matches!(secrets.scrub("request-id-1", &[]), Cow::Borrowed("request-id-1")));
+        assert_eq!(secrets.scrub(&format!("id-{TOKEN}"), &[]), "id-<redacted>");
+        assert_eq!(secrets.scrub(JWT, &[]), "<redacted>");
     }
 }

@@ -135,7 +135,8 @@ pub(crate) async fn traced<T: ResponseMeta>(
             Ok(value) => {
                 if let Some(request_id) = value.request_id() {
                     let request_id = crate::ext::redact::cut(request_id, crate::ext::redact::TEXT_LIMIT);
-                    span.record("request_id", tracing::field::debug(Escaped(&secrets.scrub(request_id))));
+                    let shown = secrets.scrub(request_id, &value.credentials());
+                    span.record("request_id", tracing::field::debug(Escaped(&shown)));
                 }
             }
             // An error's strings were scrubbed when it was built.

@@ -368,6 +368,7 @@ async fn numbers_xml_name_value_pairs_and_bearer_lines_are_cut() {
         "<error><session_token>abcdefgh12345</session_token></error>",
         r#"{"params":[{"name":"session_token","value":"abcdefgh12345"}]}"#,
         r#"{"params":[["session_token","abcdefgh12345"]]}"#,
+        r#"{"params":[{"key":"old_password","value":"abcdefgh12345"}]}"#,
         "upstream got:\nBearer abcdefgh12345abcdefgh12345\n",
     ];
     for body in cases {
@@ -405,4 +406,93 @@ async fn a_huge_jwt_like_request_id_on_a_success_costs_little() {
     let call = b2b.organization_connected_apps(ORG);
     let apps = tokio::time::timeout(std::time::Duration::from_secs(60), call).await.expect("the call hung");
     assert_eq!(apps.unwrap().request_id.len(), 2_100_000);
+}
+
+#[tokio::test]
+async fn a_backslash_before_a_credential_does_not_hide_it() {
+    // Read as JSON escapes, `\n` and `\t` would turn the first letter into a control character.
+    let token = "nZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q";
+    let echo = json!({"request_id": "r", "error_type": "session_not_found", "error_message": format!("no session for \\{token}")});
+    let server = FaultServer::start(vec![Step::json(404, &echo.to_string())]).await;
+    let client = client(&server.url);
+    let err = client.as_user(UserSession::token(token).unwrap()).connected_apps().await.unwrap_err();
+    assert_eq!(err.as_api().and_then(|e| e.message.as_deref()), Some("no session for \\<redacted>"), "{err:?}");
+
+    let html = format!("<html>header value:\\{token}</html>");
+    let server = FaultServer::start(vec![Step::json(403, &html)]).await;
+    let client = self::client(&server.url).with_member_session(MemberSession::token(token).unwrap());
+    let err = Op::B1.call(&client).await.unwrap_err();
+    assert!(!renderings(&err).contains(&token[1..]), "{err:?}");
+
+    let body =
+        r#"{"request_id":"r","error_message":"see \\tQ9x7LmZpA2","error_details":{"access_token":"tQ9x7LmZpA2"}}"#;
+    for err in both_paths(400, body).await {
+        assert_eq!(err.as_api().and_then(|e| e.message.as_deref()), Some("see \\<redacted>"), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn numbers_inside_a_credentials_array_or_object_are_cut() {
+    for details in [r#"{"recovery_codes":[83920175,11223344]}"#, r#"{"totp_code":{"value":83920175}}"#] {
+        let body = format!(
+            r#"{{"request_id":"r","error_message":"recovery code 83920175 was already used","error_details":{details}}}"#
+        );
+        for err in both_paths(400, &body).await {
+            assert!(!renderings(&err).contains("83920175"), "{details}: {err:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn ordinary_errors_keep_their_words() {
+    let envelopes = [
+        (
+            r#"{"request_id":"r","error_type":"invalid_code","error_message":"The code you entered is incorrect."}"#,
+            "The code you entered is incorrect.",
+        ),
+        (
+            r#"{"request_id":"r","error_type":"weak_password","error_message":"The password is too weak."}"#,
+            "The password is too weak.",
+        ),
+        (
+            r#"{"request_id":"r","error_type":"invalid_session_token","error_message":"Session token is invalid."}"#,
+            "Session token is invalid.",
+        ),
+        (
+            r#"{"request_id":"r","error_message":"The field is missing.","error_details":{"field":"session_token","problem":"missing"}}"#,
+            "The field is missing.",
+        ),
+    ];
+    for (body, message) in envelopes {
+        for err in both_paths(400, body).await {
+            assert_eq!(err.as_api().and_then(|e| e.message.as_deref()), Some(message), "{err:?}");
+        }
+    }
+    let pages = [
+        "<p>Upstream error <code>ECONNRESET</code>: ECONNRESET means the peer reset the connection.</p>",
+        "Error code: 520 Web server is returning an unknown error",
+        r#"{"error":{"code":503,"message":"Service Unavailable"}}"#,
+    ];
+    for page in pages {
+        for err in both_paths(502, page).await {
+            assert_eq!(err.as_api().and_then(|e| e.body_excerpt.as_deref()), Some(page), "{err:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_huge_credential_value_costs_little_however_many_texts_the_error_has() {
+    // 5 000 detail strings, each a text to scrub, and a 4 MB credential value: searching every text for the value
+    // took 40 s before (the searcher is built in the value's length); it must not hang the caller.
+    let empties = vec![""; 5_000];
+    let body = json!({
+        "request_id": "r", "error_type": "t", "error_message": "m",
+        "error_details": {"a": empties}, "session_token": "v".repeat(4_000_000)
+    })
+    .to_string();
+    let call = both_paths(400, &body);
+    let errors = tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("error handling hung");
+    for err in errors {
+        assert_eq!(err.request_id(), Some("r"));
+    }
 }
