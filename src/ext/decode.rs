@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::ext::envelope::{self, Envelope};
 use crate::ext::redact::{Scrubber, Secrets};
 use crate::generated::types::StytchErrorEnvelope;
-use crate::{ApiError, ErrorDetails, ErrorType, InvalidInput, TransportError, UnexpectedBody};
-use crate::{Error, ext::escape::Escaped};
+use crate::{ApiError, Error, ErrorDetails, ErrorType, InvalidInput, TransportError, UnexpectedBody};
 
 /// Decodes a success body as `T`.
 pub(crate) fn success<T: DeserializeOwned>(
@@ -150,7 +149,8 @@ pub(crate) async fn from_generated(
         | GeneratedError::ResponseBodyError(e)
         | GeneratedError::InvalidUpgrade(e) => Error::Transport(TransportError::new(operation, e, secrets)),
         GeneratedError::InvalidRequest(reason) | GeneratedError::Custom(reason) => {
-            InvalidInput::new("request", Escaped(&reason).to_string()).into()
+            // InvalidInput's Display escapes the reason.
+            InvalidInput::new("request", reason).into()
         }
     }
 }

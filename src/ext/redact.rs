@@ -155,13 +155,13 @@ impl Secrets {
         self.0.iter().map(|value| &**value)
     }
 
-    /// `text` with every known secret and JWT-shaped run replaced (by value only, for a short string that is not
-    /// a body, e.g. a success response's `request_id` recorded on a span). Borrows when nothing matches: it runs
-    /// on every call.
-    /// `also` counts among the secrets (a response's own credentials).
+    /// `text` with every known secret, every one of `also` (a response's own credentials) and every JWT-shaped
+    /// run replaced: by value only, for a short string that is not a body (a success response's `request_id`
+    /// recorded on a span). Borrows when nothing matches: it runs on every call.
     pub(crate) fn scrub<'t>(&self, text: &'t str, also: &[&str]) -> Cow<'t, str> {
         let mut out = Cow::Borrowed(text);
-        for value in self.iter().chain(also.iter().copied()).filter(|value| value.len() >= MIN_VALUE_LEN) {
+        let searched = |value: &&str| value.len() >= MIN_VALUE_LEN && value.len() <= text.len();
+        for value in self.iter().chain(also.iter().copied()).filter(searched) {
             if out.contains(value) {
                 out = Cow::Owned(out.replace(value, REDACTED));
             }
@@ -228,10 +228,9 @@ impl Scrubber {
         scan_json(text, &self.values, &mut found);
         scan_text(text, &mut found);
         let out = replace_spans(text, found.spans);
-        // Known values, JWT shapes and a cut-off beginning, looked for in the text as a reader decodes it (JSON
-        // escapes undone; where there are none, that is the text itself), and cut out of the text as written.
-        // Both as written (a `\` before a value must not hide it: `\nZAY...` decodes to a newline and `ZAY...`) and
-        // as decoded.
+        // Known values, JWT shapes and a cut-off beginning, looked for both in the text as written (a `\` before a
+        // value must not hide it: `\nZAY...` decodes to a newline and `ZAY...`) and as a reader decodes it (JSON
+        // escapes undone), and cut out of the text as written.
         let mut spans = self.known_spans(&out, cut_off);
         let decoded = Decoded::new(&out);
         spans.extend(self.known_spans(&decoded.text, cut_off).into_iter().map(|span| decoded.raw(span)));
@@ -468,7 +467,7 @@ fn scheme_credential(text: &str, word: &str, end: usize, found: &mut Found) -> O
     Some(start + len)
 }
 
-/// A word (letters, digits, `_`, `-`, and `\uXXXX` escapes of those) starting at `start`: where it ends, and
+/// A word (letters, digits, `_`, `-`, and `\u0073`-style escapes of those) starting at `start`: where it ends, and
 /// the word, escapes decoded.
 fn read_word(bytes: &[u8], start: usize) -> (usize, String) {
     let mut word = String::new();
@@ -486,7 +485,7 @@ fn read_word(bytes: &[u8], start: usize) -> (usize, String) {
     }
 }
 
-/// The word character a `\uXXXX` escape at `at` stands for, if it is one.
+/// The word character a `\u` escape (four hex digits) at `at` stands for, if it is one.
 fn escaped_word_char(bytes: &[u8], at: usize) -> Option<char> {
     let hex = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
     let code = u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
@@ -678,7 +677,7 @@ fn decode_escapes(text: &str) -> String {
     out
 }
 
-/// A `\uXXXX` escape (or a surrogate pair of two) at the start of `text`: the character and how many chars of
+/// A `\u` escape of four hex digits (or a surrogate pair of two) at the start of `text`: the character and how many chars of
 /// `text` it spans.
 fn unicode_escape(text: &str) -> Option<(char, usize)> {
     let unit = |at: usize| -> Option<u32> {

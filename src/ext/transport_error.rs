@@ -24,6 +24,13 @@ pub enum TransportErrorKind {
     Other,
 }
 
+impl TransportErrorKind {
+    /// Connection failures and timeouts: the same request may succeed later.
+    fn is_transient(self) -> bool {
+        matches!(self, TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io)
+    }
+}
+
 /// The request could not be completed.
 ///
 /// `Display`, `Debug` and [`source`](std::error::Error::source) show what went wrong in the words of the HTTP
@@ -94,7 +101,7 @@ impl TransportError {
 
     /// `true` when trying again may succeed: connection failures and timeouts, not protocol violations.
     pub(crate) fn is_retryable(&self) -> bool {
-        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io)
+        self.kind.is_transient()
     }
 }
 
@@ -180,7 +187,7 @@ pub(crate) fn kind_of(error: &reqwest::Error) -> TransportErrorKind {
 /// reading the body (reset, timeout) as a "decode" error; with no content-encoding feature enabled that is its
 /// only source.
 pub(crate) fn retryable(error: &reqwest::Error) -> bool {
-    matches!(kind_of(error), TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io)
+    kind_of(error).is_transient()
         && (error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode())
 }
 
