@@ -33,12 +33,15 @@ fn generate() -> Result<(), String> {
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         // Per-client state (timeouts, ...) for the hooks; `src/ext/transport.rs` implements
         // `ClientHooks` for the generated `Client`, and `Expected` makes forgetting it a compile error.
         .with_inner_type(tokens(INNER_TYPE)?)
         .with_hooks(progenitor::HooksMode::Expected);
+    // Feature `schemars`: the models derive `JsonSchema` (cargo tells a build script its crate's features).
+    if std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() {
+        settings.with_derive("schemars::JsonSchema");
+    }
     let mut generator = progenitor::Generator::new(&settings);
     // progenitor 0.15 panics on some valid specs (e.g. an operation mixing response types): turn that into a
     // readable error too.

@@ -1,4 +1,5 @@
 use std::future::Future;
+use std::pin::Pin;
 
 use progenitor_client::ResponseValue;
 
@@ -71,7 +72,7 @@ impl<'a> B2b<'a> {
     ) -> Result<OrganizationConnectedAppsResponse, Error> {
         ids::check("organization_id", organization_id)?;
         let request = self.client.generated().api_organization_v1_connected_apps().organization_id(organization_id);
-        self.run(&operations::B1, request.member_session(&self.session).send()).await
+        self.run(&operations::B1, Box::pin(request.member_session(&self.session).send())).await
     }
 
     /// **B2**: one Connected App, with the Members who have it installed and the scopes each granted.
@@ -88,7 +89,7 @@ impl<'a> B2b<'a> {
             .api_organization_v1_get_connected_app()
             .organization_id(organization_id)
             .connected_app_id(connected_app_id);
-        self.run(&operations::B2, request.member_session(&self.session).send()).await
+        self.run(&operations::B2, Box::pin(request.member_session(&self.session).send())).await
     }
 
     /// **B3**: the Connected Apps a Member has completed an authorization flow with and not revoked.
@@ -106,7 +107,7 @@ impl<'a> B2b<'a> {
             .api_organization_v1_organizations_members_get_connected_apps()
             .organization_id(organization_id)
             .member_id(member_id);
-        self.run(&operations::B3, request.member_session(&self.session).send()).await
+        self.run(&operations::B3, Box::pin(request.member_session(&self.session).send())).await
     }
 
     /// **B4**: revokes a Connected App's access for a Member, and every active token it holds on the Member's
@@ -128,7 +129,7 @@ impl<'a> B2b<'a> {
             .member_id(member_id)
             .connected_app_id(connected_app_id)
             .body(serde_json::Map::new());
-        self.run(&operations::B4, request.member_session(&self.session).send()).await
+        self.run(&operations::B4, Box::pin(request.member_session(&self.session).send())).await
     }
 
     /// Asks Stytch who is behind a member session (token or JWT): `POST /v1/b2b/sessions/authenticate`, sent
@@ -146,7 +147,7 @@ impl<'a> B2b<'a> {
         let request = self.client.generated().api_b2b_session_v1_authenticate().body(body);
         let mut this = self.clone().without_session();
         this.options.secrets.add(session.shared());
-        this.run(&operations::MEMBER_SESSION_AUTHENTICATE, request.send()).await
+        this.run(&operations::MEMBER_SESSION_AUTHENTICATE, Box::pin(request.send())).await
     }
 
     /// What this call must never let through: the client's secrets, the session it sends, any it holds.
@@ -158,18 +159,18 @@ impl<'a> B2b<'a> {
         secrets
     }
 
-    async fn run<T: ResponseMeta>(
-        &self,
-        operation: &'static Operation,
-        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
-    ) -> Result<T, Error> {
-        let secrets = self.secrets();
+    /// Runs one generated call: `call` is its future, boxed where it is made (it is large, and every layer
+    /// here would otherwise store a copy).
+    async fn run<T: ResponseMeta, F>(&self, operation: &'static Operation, call: Pin<Box<F>>) -> Result<T, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
+    {
         let state = &self.client.generated().inner;
-        transport::traced(operation, &secrets, async {
+        transport::traced(operation, || self.secrets(), async {
             if self.options.deadline_passed(state) {
                 return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
             }
-            let (result, report) = transport::scoped(self.options.clone(), call).await;
+            let (result, report) = transport::scoped(&self.options, call).await;
             let result = match (result, report.body_over_limit) {
                 (Ok(response), None) => Ok(response.into_inner()),
                 (result, Some(limit)) => {
@@ -178,14 +179,16 @@ impl<'a> B2b<'a> {
                 }
                 (Err(error), None) => {
                     let body = report.error_body.clone();
-                    Err(decode::from_generated(
+                    let secrets = self.secrets();
+                    // Boxed: errors are rare, and the decoding future would otherwise grow every call's.
+                    Err(Box::pin(decode::from_generated(
                         operation.id,
                         error,
                         report.status,
                         body,
                         state.max_body_bytes,
                         &secrets,
-                    )
+                    ))
                     .await)
                 }
             };

@@ -92,20 +92,21 @@ impl<'a> Consumer<'a> {
         path: String,
         body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
-        let secrets = self.secrets();
-        let call = transport::send(self.client.generated(), operation, &path, body.as_ref(), &secrets);
-        transport::traced(operation, &secrets, async {
+        // Boxed: every layer below would otherwise store a copy of the request's (large) future.
+        let secrets = || self.secrets();
+        let call = Box::pin(transport::send(self.client.generated(), operation, &path, body.as_ref(), secrets));
+        transport::traced(operation, secrets, async {
             if self.options.deadline_passed(&self.client.generated().inner) {
                 return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
             }
-            let (sent, report) = transport::scoped(self.options.clone(), call).await;
+            let (sent, report) = transport::scoped(&self.options, call).await;
             let result = match (sent, report.body_over_limit) {
                 (Err(error), _) => Err(error),
                 (Ok((status, _)), Some(limit)) => Err(decode::body_over_limit(operation.id, Some(status), limit)),
                 (Ok((status, body)), None) if status.is_success() => {
-                    decode::success(operation.id, status, &body, &secrets)
+                    decode::success(operation.id, status, &body, secrets)
                 }
-                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body, &secrets)),
+                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body, &secrets())),
             };
             (result, report)
         })

@@ -11,14 +11,14 @@ use crate::ext::redact::{Scrubber, Secrets};
 use crate::generated::types::StytchErrorEnvelope;
 use crate::{ApiError, Error, ErrorDetails, ErrorType, InvalidInput, TransportError, UnexpectedBody};
 
-/// Decodes a success body as `T`.
+/// Decodes a success body as `T`. `secrets` (the call's, for an error) are only gathered when it is one.
 pub(crate) fn success<T: DeserializeOwned>(
     operation: &'static str,
     status: StatusCode,
     body: &[u8],
-    secrets: &Secrets,
+    secrets: impl FnOnce() -> Secrets,
 ) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| unexpected_body(operation, status, &e, body, secrets))
+    serde_json::from_slice(body).map_err(|e| unexpected_body(operation, status, &e, body, &secrets()))
 }
 
 /// The error for a success status whose body is not `T`.
@@ -86,21 +86,52 @@ pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8]
 }
 
 /// Reads at most `limit` bytes of a response body; the rest is left unread (and the connection dropped).
-/// Returns the bytes and whether the body was longer.
+/// Returns the bytes and whether the body was longer. A body that arrives in one chunk (most do) is handed on
+/// without a copy; a longer one is gathered in one buffer sized from `content-length` (at most `limit`), so a
+/// large answer is held once, not in a buffer grown by doubling.
 pub(crate) async fn read_bounded(
-    mut response: reqwest::Response,
+    response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<(Bytes, bool), reqwest::Error> {
-    let mut buffer = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    let expected = response.content_length().map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+    let Some(first) = response.chunk().await? else { return Ok((Bytes::new(), false)) };
+    if first.len() > limit {
+        return Ok((first.slice(..limit), true));
+    }
+    let Some(second) = response.chunk().await? else { return Ok((first, false)) };
+    let mut buffer = BytesMut::with_capacity(expected.min(limit).max(first.len()));
+    let mut next = Some(second);
+    buffer.extend_from_slice(&first);
+    drop(first);
+    while let Some(chunk) = next {
         let room = limit - buffer.len();
         if chunk.len() > room {
             buffer.extend_from_slice(&chunk[..room]);
             return Ok((buffer.freeze(), true));
         }
         buffer.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok((buffer.freeze(), false))
+}
+
+/// `response` with `body` in place of its (already read) stream, for progenitor to decode. Status, version and
+/// headers are moved, not copied (`headers: false` leaves them out, for callers that have read what they need of
+/// them); the URL is kept (reqwest would otherwise parse a placeholder).
+pub(crate) fn with_body(mut response: reqwest::Response, body: Bytes, headers: bool) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    // reqwest takes a response's URL from an extension that only its builder extension can set.
+    let mut builder =
+        http::Response::builder().status(response.status()).version(response.version()).url(response.url().clone());
+    if let (true, Some(slot)) = (headers, builder.headers_mut()) {
+        *slot = std::mem::take(response.headers_mut());
+    }
+    match builder.body(body) {
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+        // Unreachable: the status and version came from a response, so the builder holds no error. Should it
+        // ever, the response goes on with an empty body (an unexpected-body error), never a panic.
+        Err(_) => response,
+    }
 }
 
 /// Maps an error of the generated client. `status` is the status the transport saw for this call, needed because
@@ -137,7 +168,8 @@ pub(crate) async fn from_generated(
         }
         GeneratedError::UnexpectedResponse(response) => {
             let status = response.status();
-            match read_bounded(response, body_limit).await {
+            let mut response = response;
+            match read_bounded(&mut response, body_limit).await {
                 Ok((body, _)) if status.is_success() => {
                     unexpected_body(operation, status, &format_args!("undocumented status {status}"), &body, secrets)
                 }

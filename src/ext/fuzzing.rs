@@ -30,7 +30,7 @@ pub fn decode_error(status: u16, body: &[u8]) -> Error {
 /// decode.
 pub fn decode_success(body: &[u8]) -> Vec<Error> {
     fn errors<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<Error> {
-        decode::success::<T>("fuzz", StatusCode::OK, body, &sent()).err()
+        decode::success::<T>("fuzz", StatusCode::OK, body, sent).err()
     }
     [
         errors::<OrganizationConnectedAppsResponse>(body),

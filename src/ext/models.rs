@@ -2,7 +2,6 @@
 //! the originals stay in [`crate::generated::types`]). The consumer models are handwritten, because the vendored
 //! B2B spec lacks those endpoints; they mirror Stytch's Consumer OpenAPI and derive the same traits.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
@@ -61,7 +60,8 @@ response_meta! {
 }
 
 /// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UserConnectedAppsResponse {
     /// An array of Connected Apps with which the User has successfully completed an authorization flow.
     pub connected_apps: Vec<UserConnectedApp>,
@@ -72,7 +72,8 @@ pub struct UserConnectedAppsResponse {
 }
 
 /// One app of a [`UserConnectedAppsResponse`] (`api_user_v1_UserConnectedApp`).
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UserConnectedApp {
     /// The type of Connected App. Documented values are `first_party`, `first_party_public`, `third_party` and
     /// `third_party_public`; any other value is kept as sent.
@@ -92,7 +93,8 @@ pub struct UserConnectedApp {
 }
 
 /// **C2** response (`api_user_v1_RevokeResponse`).
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct RevokeUserConnectedAppResponse {
     /// Globally unique UUID that is returned with every API call.
     pub request_id: String,
@@ -102,7 +104,8 @@ pub struct RevokeUserConnectedAppResponse {
 
 /// `POST /v1/sessions/authenticate` response (`api_session_v1_AuthenticateResponse`), used to learn the user
 /// behind a consumer session. `user` and `verdict` are kept as raw JSON: the SDK only reads `session.user_id`.
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UserSessionAuthenticateResponse {
     /// Globally unique UUID that is returned with every API call.
     pub request_id: String,
@@ -122,7 +125,8 @@ pub struct UserSessionAuthenticateResponse {
 }
 
 /// The session of a [`UserSessionAuthenticateResponse`] (`api_session_v1_Session`).
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct UserSessionDetails {
     /// The session's id.
     pub session_id: String,

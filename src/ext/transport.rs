@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use serde::Serialize;
 use tracing::Instrument;
 
@@ -26,6 +26,9 @@ use crate::ext::transport_error;
 use crate::generated::Client as GeneratedClient;
 use crate::models::ResponseMeta;
 use crate::{Error, TransportError};
+
+/// The header progenitor adds to every request and the hooks remove.
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// Per-client state the hooks read (progenitor's `inner` type).
 #[derive(Clone, Debug)]
@@ -79,8 +82,11 @@ pub(crate) struct CallReport {
     pub(crate) error_body: Option<Bytes>,
 }
 
+/// What the hooks need of a call, kept small: tokio moves a task-local value in and out on every poll.
 struct CallScope {
-    options: CallOptions,
+    retry: Option<RetryPolicy>,
+    attempt_timeout: Option<Duration>,
+    deadline: Option<Duration>,
     started: Instant,
     report: RefCell<CallReport>,
 }
@@ -90,14 +96,24 @@ tokio::task_local! {
 }
 
 /// Runs one call inside its scope; returns its output and what the transport saw.
-pub(crate) async fn scoped<F: Future>(options: CallOptions, call: F) -> (F::Output, CallReport) {
-    let started = options.started.unwrap_or_else(Instant::now);
-    let scope = CallScope { options, started, report: RefCell::new(CallReport::default()) };
+pub(crate) async fn scoped<F: Future>(options: &CallOptions, call: F) -> (F::Output, CallReport) {
+    let scope = CallScope {
+        retry: options.retry.clone(),
+        attempt_timeout: options.attempt_timeout,
+        deadline: options.deadline,
+        started: options.started.unwrap_or_else(Instant::now),
+        report: RefCell::new(CallReport::default()),
+    };
     CALL.scope(scope, async {
         let output = call.await;
-        (output, CALL.with(|scope| scope.report.borrow().clone()))
+        (output, CALL.with(|scope| scope.report.take()))
     })
     .await
+}
+
+/// Is a call of the ext layer running (rather than a power user's call of the generated client)?
+fn in_scope() -> bool {
+    CALL.try_with(|_| ()).is_ok()
 }
 
 fn report(update: impl FnOnce(&mut CallReport)) {
@@ -107,10 +123,13 @@ fn report(update: impl FnOnce(&mut CallReport)) {
 
 /// Runs `call` (scoped) inside the operation's span, and records its outcome on the span: status, Stytch request
 /// id, attempts and duration. Ids, sessions and credentials are never recorded: the path is the template, and
-/// the server-provided request id and error are scrubbed of `secrets` and escaped (one event, one line).
+/// the server-provided request id and error are scrubbed of `secrets` and escaped (one event, one line). When no
+/// subscriber listens to the span, the call runs bare: nothing is recorded, so nothing is scrubbed.
+///
+/// `call` should be small (hold the request's future boxed): each async layer stores what it is given.
 pub(crate) async fn traced<T: ResponseMeta>(
     operation: &'static Operation,
-    secrets: &Secrets,
+    secrets: impl FnOnce() -> Secrets,
     call: impl Future<Output = (Result<T, Error>, CallReport)>,
 ) -> Result<T, Error> {
     let span = tracing::info_span!(
@@ -123,39 +142,37 @@ pub(crate) async fn traced<T: ResponseMeta>(
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    async move {
-        let started = Instant::now();
-        let (result, report) = call.await;
-        let span = tracing::Span::current();
-        if let Some(status) = report.status {
-            span.record("status", status.as_u16());
-        }
-        match &result {
-            // A success body is not scrubbed on its way to the caller: scrub what the trace keeps of it.
-            Ok(value) => {
-                if let Some(request_id) = value.request_id() {
-                    let request_id = crate::ext::redact::cut(request_id, crate::ext::redact::TEXT_LIMIT);
-                    let shown = secrets.scrub(request_id, &value.credentials());
-                    span.record("request_id", tracing::field::debug(Escaped(&shown)));
-                }
-            }
-            // An error's strings were scrubbed when it was built.
-            Err(error) => {
-                if let Some(request_id) = error.request_id() {
-                    span.record("request_id", tracing::field::debug(Escaped(request_id)));
-                }
-            }
-        }
-        span.record("attempts", report.attempts);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        match &result {
-            Ok(_) => tracing::info!("stytch call succeeded"),
-            Err(error) => tracing::warn!(error = %error, "stytch call failed"),
-        }
-        result
+    if span.is_disabled() {
+        return call.await.0;
     }
-    .instrument(span)
-    .await
+    let started = Instant::now();
+    let (result, report) = call.instrument(span.clone()).await;
+    if let Some(status) = report.status {
+        span.record("status", status.as_u16());
+    }
+    match &result {
+        // A success body is not scrubbed on its way to the caller: scrub what the trace keeps of it.
+        Ok(value) => {
+            if let Some(request_id) = value.request_id() {
+                let request_id = crate::ext::redact::cut(request_id, crate::ext::redact::TEXT_LIMIT);
+                let shown = secrets().scrub(request_id, &value.credentials());
+                span.record("request_id", tracing::field::debug(Escaped(&shown)));
+            }
+        }
+        // An error's strings were scrubbed when it was built.
+        Err(error) => {
+            if let Some(request_id) = error.request_id() {
+                span.record("request_id", tracing::field::debug(Escaped(request_id)));
+            }
+        }
+    }
+    span.record("attempts", report.attempts);
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    span.in_scope(|| match &result {
+        Ok(_) => tracing::info!("stytch call succeeded"),
+        Err(error) => tracing::warn!(error = %error, "stytch call failed"),
+    });
+    result
 }
 
 impl ClientHooks<ClientState> for GeneratedClient {
@@ -166,24 +183,37 @@ impl ClientHooks<ClientState> for GeneratedClient {
     ) -> Result<(), progenitor_client::Error<E>> {
         let headers = request.headers_mut();
         // progenitor adds `api-version: <info.version>`; Stytch has no such header.
-        headers.remove("api-version");
-        for name in [SESSION_TOKEN_HEADER, SESSION_JWT_HEADER] {
-            if let Some(value) = headers.get_mut(name) {
+        headers.remove(&API_VERSION);
+        // One pass over the few headers, rather than a lookup (and a name parse) per session header.
+        for (name, value) in headers.iter_mut() {
+            if name == SESSION_TOKEN_HEADER || name == SESSION_JWT_HEADER {
                 value.set_sensitive(true);
             }
         }
         Ok(())
     }
 
-    async fn exec(&self, mut request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let (response, body) = self.attempts(request).await?;
+        // The ext layer reads only the status and body of a success: progenitor would copy headers nobody reads.
+        // Errors keep theirs, and so does a power user calling the generated client directly (no scope).
+        let headers = !in_scope() || !response.status().is_success();
+        Ok(decode::with_body(response, body, headers))
+    }
+}
+
+impl GeneratedClient {
+    /// The retry loop: each attempt gets a timeout clamped to the call's deadline and has its body read (bounded)
+    /// before its outcome is judged. Returns the last response (its body read) and the body.
+    async fn attempts(&self, mut request: reqwest::Request) -> reqwest::Result<(reqwest::Response, Bytes)> {
         let state = self.inner();
-        let (options, started) = CALL
-            .try_with(|scope| (scope.options.clone(), scope.started))
-            .unwrap_or_else(|_| (CallOptions::default(), Instant::now()));
-        let policy = options.retry.unwrap_or_else(|| state.retry.clone());
-        let attempt_timeout = options.attempt_timeout.unwrap_or(state.attempt_timeout);
+        let (retry, attempt_timeout, deadline, started) = CALL
+            .try_with(|scope| (scope.retry.clone(), scope.attempt_timeout, scope.deadline, scope.started))
+            .unwrap_or_else(|_| (None, None, None, Instant::now()));
+        let policy = retry.unwrap_or_else(|| state.retry.clone());
+        let attempt_timeout = attempt_timeout.unwrap_or(state.attempt_timeout);
         // A deadline too far to represent (`Duration::MAX`) is no deadline.
-        let deadline = started.checked_add(options.deadline.unwrap_or(state.deadline));
+        let deadline = started.checked_add(deadline.unwrap_or(state.deadline));
         state.budget.deposit();
 
         let mut attempt = 1;
@@ -193,18 +223,19 @@ impl ClientHooks<ClientState> for GeneratedClient {
             let left = deadline.map_or(attempt_timeout, |deadline| deadline.saturating_duration_since(Instant::now()));
             *request.timeout_mut() = Some(attempt_timeout.min(left));
             let outcome = self.attempt(request, state.max_body_bytes).await;
-            let status = outcome.as_ref().ok().map(reqwest::Response::status);
+            let status = outcome.as_ref().ok().map(|(response, _)| response.status());
             report(|r| {
                 r.attempts = attempt;
                 r.status = status.or(r.status);
             });
             let retryable = match &outcome {
-                Ok(response) => retry::retryable_status(response.status()),
+                Ok((response, _)) => retry::retryable_status(response.status()),
                 Err(error) => transport_error::retryable(error),
             };
             tracing::debug!(attempt, status = status.map(|s| s.as_u16()), retryable, "attempt finished");
             let Some(next) = spare.filter(|_| retryable) else { return outcome };
-            let retry_after = outcome.as_ref().ok().and_then(|r| retry::retry_after(r.headers(), SystemTime::now()));
+            let retry_after =
+                outcome.as_ref().ok().and_then(|(r, _)| retry::retry_after(r.headers(), SystemTime::now()));
             let wait = policy.delay(attempt, retry_after, fastrand::f64());
             let resumes = Instant::now().checked_add(wait);
             if resumes.is_none_or(|resumes| deadline.is_some_and(|deadline| resumes >= deadline)) {
@@ -225,17 +256,13 @@ impl ClientHooks<ClientState> for GeneratedClient {
             attempt += 1;
         }
     }
-}
 
-impl GeneratedClient {
-    /// One attempt: send, then read the body (at most `limit` bytes) and hand back a response holding it. A
-    /// success body over the limit is reported to the scope and replaced by an empty one.
-    async fn attempt(&self, request: reqwest::Request, limit: usize) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+    /// One attempt: send, then read the body (at most `limit` bytes). A success body over the limit is reported
+    /// to the scope and replaced by an empty one.
+    async fn attempt(&self, request: reqwest::Request, limit: usize) -> reqwest::Result<(reqwest::Response, Bytes)> {
+        let mut response = self.client().execute(request).await?;
+        let (mut body, truncated) = decode::read_bounded(&mut response, limit).await?;
         let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let (mut body, truncated) = decode::read_bounded(response, limit).await?;
         if truncated && status.is_success() {
             report(|r| r.body_over_limit = Some(limit));
             body = Bytes::new();
@@ -245,27 +272,26 @@ impl GeneratedClient {
             let kept = body.clone();
             report(|r| r.error_body = Some(kept));
         }
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        Ok((response, body))
     }
 }
 
 /// Sends a handwritten request through the same hooks as generated calls; returns the status and the body.
-/// Failures are scrubbed of `secrets`.
+/// Failures are scrubbed of `secrets` (gathered only then).
 pub(crate) async fn send(
     client: &GeneratedClient,
     operation: &Operation,
     path: &str,
     body: Option<&(impl Serialize + Sync)>,
-    secrets: &Secrets,
+    secrets: impl Fn() -> Secrets,
 ) -> Result<(StatusCode, Bytes), Error> {
-    let transport = |e| Error::Transport(TransportError::new(operation.id, e, secrets));
+    let transport = |e| Error::Transport(TransportError::new(operation.id, e, &secrets()));
+    let mut url = String::with_capacity(client.baseurl().len() + path.len());
+    url.push_str(client.baseurl());
+    url.push_str(path);
     let mut builder = client
         .client()
-        .request(operation.method.clone(), format!("{}{path}", client.baseurl()))
+        .request(operation.method.clone(), url)
         .header(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(body) = body {
         builder = builder.json(body);
@@ -274,9 +300,7 @@ pub(crate) async fn send(
     let info = OperationInfo { operation_id: operation.id };
     // Our `pre` never fails; the conversion only satisfies the signature.
     client.pre::<()>(&mut request, &info).await.map_err(|e| Error::Configuration(e.to_string().into()))?;
-    let response = client.exec(request, &info).await.map_err(transport)?;
-    let status = response.status();
-    // Already in memory: `exec` read it, bounded.
-    let body = response.bytes().await.map_err(transport)?;
-    Ok((status, body))
+    // The retry loop without `exec`'s last step: the body is already in hand, no response is rebuilt.
+    let (response, body) = client.attempts(request).await.map_err(transport)?;
+    Ok((response.status(), body))
 }

@@ -8,6 +8,7 @@ mod b2b_connected_app;
 mod b2b_member_connected_apps;
 mod b2b_organization_connected_apps;
 mod b2b_revoke;
+mod bodies;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
 mod emulator_binary;
