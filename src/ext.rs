@@ -48,6 +48,8 @@ mod secret;
 mod session;
 /// The organization and member a session JWT names.
 mod session_claims;
+/// Which TLS the HTTP client speaks (by feature).
+mod tls;
 /// Request execution shared by generated and handwritten calls: hooks, per-call options, status capture.
 pub(crate) mod transport;
 /// Transport failures and their classification (connect, timeout, I/O, protocol).

@@ -184,6 +184,7 @@ impl ClientBuilder {
             // HTTP/1.1 even when another crate turns reqwest's `http2` feature on: h2 prints a GOAWAY frame's
             // server-chosen bytes in its errors and tracing events (see SECURITY.md).
             .http1_only();
+        http = crate::ext::tls::configure(http)?;
         if base_url.starts_with("http://") {
             // Plain HTTP (loopback, or opted in): a system proxy (`HTTP_PROXY`) would receive the credentials in
             // clear, so none is used.
