@@ -1,8 +1,9 @@
-//! TLS as the default build speaks it (rustls with the ring provider, the platform's roots): a certificate from
+//! TLS as the rustls builds speak it (`rustls`, the default, with aws-lc-rs; `rustls-ring` with ring; both with the
+//! platform's roots): a certificate from
 //! an unknown CA is refused before any request goes out, and one from a CA the platform trusts (here through
 //! `SSL_CERT_FILE`, which the platform verifier reads on Linux) completes the handshake and the call. Its own
 //! test binary: it sets an environment variable.
-#![cfg(all(feature = "rustls", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+#![cfg(all(any(feature = "rustls", feature = "rustls-ring"), not(feature = "native-tls")))]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

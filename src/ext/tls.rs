@@ -1,6 +1,6 @@
-//! Which TLS the HTTP client speaks, by feature: `native-tls` (the platform's library) wins over `rustls-aws-lc`
-//! (rustls with aws-lc-rs, reqwest's own default), which wins over `rustls` (the default: rustls with the ring
-//! provider). Every one verifies certificates against the platform's roots; none is configured more loosely
+//! Which TLS the HTTP client speaks, by feature: `native-tls` (the platform's library) wins over `rustls` (the
+//! default: rustls with aws-lc-rs, reqwest's own), which wins over `rustls-ring` (rustls with the ring provider,
+//! faster to build). Every one verifies certificates against the platform's roots; none is configured more loosely
 //! than reqwest's defaults. HTTP/1.1 only (see `config.rs`).
 
 use crate::Error;
@@ -10,17 +10,17 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::Clie
     #[cfg(feature = "native-tls")]
     return Ok(builder.tls_backend_native());
 
-    #[cfg(all(feature = "rustls-aws-lc", not(feature = "native-tls")))]
+    #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
     return Ok(builder.tls_backend_rustls());
 
-    #[cfg(all(feature = "rustls", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+    #[cfg(all(feature = "rustls-ring", not(any(feature = "rustls", feature = "native-tls"))))]
     return ring::configure(builder);
 
-    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     Ok(builder)
 }
 
-#[cfg(all(feature = "rustls", not(any(feature = "rustls-aws-lc", feature = "native-tls"))))]
+#[cfg(all(feature = "rustls-ring", not(any(feature = "rustls", feature = "native-tls"))))]
 mod ring {
     use std::sync::Arc;
 
