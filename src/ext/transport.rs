@@ -124,7 +124,8 @@ fn report(update: impl FnOnce(&mut CallReport)) {
 /// Runs `call` (scoped) inside the operation's span, and records its outcome on the span: status, Stytch request
 /// id, attempts and duration. Ids, sessions and credentials are never recorded: the path is the template, and
 /// the server-provided request id and error are scrubbed of `secrets` and escaped (one event, one line). When no
-/// subscriber listens to the span, the call runs bare: nothing is recorded, so nothing is scrubbed.
+/// subscriber listens to the span, the call runs bare: nothing is recorded, so nothing is scrubbed; the outcome
+/// event (`warn` for a failure) is still emitted.
 ///
 /// `call` should be small (hold the request's future boxed): each async layer stores what it is given.
 pub(crate) async fn traced<T: ResponseMeta>(
@@ -142,15 +143,33 @@ pub(crate) async fn traced<T: ResponseMeta>(
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    if span.is_disabled() {
-        return call.await.0;
-    }
+    // No subscriber wants the span (none at all, or one at WARN): the call runs bare and nothing is recorded on
+    // it, so nothing is scrubbed for it. The outcome events below still go out (a failure is a WARN).
+    let recorded = !span.is_disabled();
     let started = Instant::now();
-    let (result, report) = call.instrument(span.clone()).await;
+    let (result, report) = if recorded { call.instrument(span.clone()).await } else { call.await };
+    if recorded {
+        record(&span, &result, &report, started, secrets);
+    }
+    span.in_scope(|| match &result {
+        Ok(_) => tracing::info!("stytch call succeeded"),
+        Err(error) => tracing::warn!(error = %error, "stytch call failed"),
+    });
+    result
+}
+
+/// Records a finished call's outcome on its span.
+fn record<T: ResponseMeta>(
+    span: &tracing::Span,
+    result: &Result<T, Error>,
+    report: &CallReport,
+    started: Instant,
+    secrets: impl FnOnce() -> Secrets,
+) {
     if let Some(status) = report.status {
         span.record("status", status.as_u16());
     }
-    match &result {
+    match result {
         // A success body is not scrubbed on its way to the caller: scrub what the trace keeps of it.
         Ok(value) => {
             if let Some(request_id) = value.request_id() {
@@ -168,11 +187,6 @@ pub(crate) async fn traced<T: ResponseMeta>(
     }
     span.record("attempts", report.attempts);
     span.record("duration_ms", started.elapsed().as_millis() as u64);
-    span.in_scope(|| match &result {
-        Ok(_) => tracing::info!("stytch call succeeded"),
-        Err(error) => tracing::warn!(error = %error, "stytch call failed"),
-    });
-    result
 }
 
 impl ClientHooks<ClientState> for GeneratedClient {
