@@ -41,10 +41,6 @@ fn client(url: &str, limit: usize) -> Client {
         .unwrap()
 }
 
-async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), call).await.expect("the call hung")
-}
-
 #[tokio::test]
 async fn a_body_cut_into_many_chunks_is_decoded_whole_on_both_request_paths() {
     for (name, cut) in [("1-byte chunks", 1), ("97-byte chunks", 97), ("one chunk", usize::MAX)] {

@@ -246,3 +246,8 @@ pub async fn assert_each_sends(server: &MockServer, client: &Client, ops: &[Op],
         mock.delete_async().await;
     }
 }
+
+/// Bounds a call so that a hang fails the test instead of stalling the suite (not a performance assertion).
+pub async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("the call hung")
+}

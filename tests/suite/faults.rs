@@ -51,11 +51,6 @@ fn client_with(
     (configure(builder).build().unwrap(), sleep)
 }
 
-/// Bounds a call so that a hang fails the test instead of stalling the suite (not a performance assertion).
-async fn bounded<T>(call: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), call).await.expect("the call hung")
-}
-
 fn transport_kind(err: &Error) -> TransportErrorKind {
     match err {
         Error::Transport(transport) => transport.kind,

@@ -283,11 +283,6 @@ async fn an_expired_user_session_stops_at_authenticate() {
     list.assert_calls_async(0).await;
 }
 
-/// Bounds a call so that a hang fails the test instead of stalling the suite (not a performance assertion).
-async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("the call hung")
-}
-
 #[tokio::test]
 async fn one_deadline_covers_authenticate_and_the_call_and_their_retries() {
     use std::time::{Duration, Instant};
