@@ -45,6 +45,31 @@ async fn clients_and_sessions_never_print_credentials() {
 }
 
 #[tokio::test]
+async fn the_request_hook_marks_session_headers_sensitive_and_drops_api_version() {
+    use progenitor_client::{ClientHooks, OperationInfo};
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    let (_server, client) = start().await;
+    let mut request = reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/".parse().unwrap());
+    for (name, value) in [
+        ("X-Stytch-Member-Session", SESSION_TOKEN),
+        ("X-Stytch-Member-SessionJWT", SESSION_JWT),
+        ("api-version", "2026-01-01"),
+        ("x-stytch-other", "shown"),
+    ] {
+        let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request.headers_mut().insert(name, HeaderValue::from_str(value).unwrap());
+    }
+    client.generated().pre::<()>(&mut request, &OperationInfo { operation_id: "test" }).await.unwrap();
+    let headers = request.headers();
+    assert!(headers["x-stytch-member-session"].is_sensitive());
+    assert!(headers["x-stytch-member-sessionjwt"].is_sensitive());
+    assert!(!headers["x-stytch-other"].is_sensitive(), "only the session headers");
+    assert!(!headers.contains_key("api-version"));
+    assert_hidden("request headers", &format!("{headers:?}"));
+}
+
+#[tokio::test]
 async fn errors_of_every_kind_never_print_credentials() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
