@@ -12,6 +12,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-2}
 shift || true
 ours_features=("$@")
+[ "$rounds" -ge 1 ] 2>/dev/null || { echo "ROUNDS must be a number of at least 1" >&2; exit 2; }
 dir=${BUILD_BENCH_DIR:-/tmp/stytch-dependent-build}
 official_version=${OFFICIAL_STYTCH_VERSION:-11.1.0}
 rm -rf "$dir" && mkdir -p "$dir"

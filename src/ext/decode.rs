@@ -87,8 +87,8 @@ pub(crate) fn api_error(operation: &'static str, status: StatusCode, body: &[u8]
 
 /// Reads at most `limit` bytes of a response body; the rest is left unread (and the connection dropped).
 /// Returns the bytes and whether the body was longer. A body that arrives in one chunk (most do) is handed on
-/// without a copy; a longer one is gathered in one buffer sized from `content-length` (at most `limit`), so a
-/// large answer is held once, not in a buffer grown by doubling.
+/// without a copy; a longer one is gathered in one buffer sized from `content-length` (at most `limit`, and at
+/// most the default limit before data arrives), so a large answer is held once, not in a buffer grown by doubling.
 pub(crate) async fn read_bounded(
     response: &mut reqwest::Response,
     limit: usize,
@@ -99,7 +99,11 @@ pub(crate) async fn read_bounded(
         return Ok((first.slice(..limit), true));
     }
     let Some(second) = response.chunk().await? else { return Ok((first, false)) };
-    let mut buffer = BytesMut::with_capacity(expected.min(limit).max(first.len()));
+    // `content-length` is the server's word: trusted up front only as far as the default limit, so that a lie (a
+    // huge length, a short body) cannot make one allocation of whatever limit a caller set. Past that, the
+    // buffer grows with the data that really arrives.
+    let presized = expected.min(limit).min(crate::DEFAULT_MAX_BODY_BYTES);
+    let mut buffer = BytesMut::with_capacity(presized.max(first.len()));
     let mut next = Some(second);
     buffer.extend_from_slice(&first);
     drop(first);

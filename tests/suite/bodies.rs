@@ -101,3 +101,17 @@ async fn the_generated_client_called_directly_keeps_the_response_headers() {
     assert_eq!(sent.header("authorization"), Some(BASIC_AUTH.as_bytes()));
     assert_eq!(sent.header("api-version"), None, "the hooks still remove progenitor's header");
 }
+
+#[tokio::test]
+async fn a_lying_content_length_under_a_huge_limit_is_an_error_not_an_allocation_of_its_size() {
+    // A length of 10^18 over a 67-byte body that arrives in two pieces (the second read is where the buffer is
+    // sized), with the limit lifted: sizing the buffer from the header aborted the process.
+    let body = fixtures::C1_200.as_bytes().to_vec();
+    let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000000000000000000\r\n\r\n";
+    let pieces = vec![[&head[..], &body[..10]].concat(), body[10..].to_vec()];
+    let server = FaultServer::start(vec![Step::RawPieces { pieces, pause: Duration::from_millis(50) }]).await;
+    let err = bounded(client(&server.url, usize::MAX).consumer().user_connected_apps(USER)).await.unwrap_err();
+    // The connection closed short of the promised length.
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(server.requests()[0].path, format!("/v1/users/{USER}/connected_apps"));
+}

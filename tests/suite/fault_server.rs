@@ -21,6 +21,8 @@ pub enum Step {
     SlowDrip { body: Vec<u8>, interval: Duration },
     /// Exactly these bytes, status line and headers included (a malformed response), then close.
     Raw(Vec<u8>),
+    /// Raw bytes in pieces, `pause` between them (so that the client reads them apart), then close.
+    RawPieces { pieces: Vec<Vec<u8>>, pause: Duration },
     /// Wait `delay`, then do `then`.
     After { delay: Duration, then: Box<Step> },
 }
@@ -143,6 +145,15 @@ async fn respond(stream: &mut TcpStream, step: &Step) -> std::io::Result<()> {
         Step::Hang => std::future::pending::<()>().await,
         Step::Raw(bytes) => {
             stream.write_all(bytes).await?;
+        }
+        Step::RawPieces { pieces, pause } => {
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    tokio::time::sleep(*pause).await;
+                }
+                stream.write_all(piece).await?;
+                stream.flush().await?;
+            }
         }
         Step::After { delay, then } => {
             tokio::time::sleep(*delay).await;
