@@ -5,6 +5,8 @@
 //! test thread without a subscriber running beside one with a thread-local subscriber can make a callsite look
 //! uninteresting, so events would go missing at random. The tests here take turns on one lock.
 
+#[path = "suite/captured.rs"]
+mod captured;
 #[allow(dead_code)]
 #[path = "suite/common.rs"]
 mod common;
@@ -12,8 +14,9 @@ mod common;
 #[path = "suite/fault_server.rs"]
 mod fault_server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
+
+use captured::Captured;
 
 use tracing_subscriber::fmt::format::FmtSpan;
 
@@ -24,24 +27,7 @@ use stytch_connected_apps::{Client, MemberSession, RetryPolicy};
 /// One test at a time: they share the global subscriber's buffer.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-
     /// The buffer of the global subscriber (installed on first use) that records every span and event at TRACE
     /// level, emptied.
     fn install() -> Self {

@@ -3,6 +3,8 @@
 //!
 //! Its own test binary, with one global subscriber at WARN (see `tests/tracing.rs` for why not a thread-local one).
 
+#[path = "suite/captured.rs"]
+mod captured;
 #[allow(dead_code)]
 #[path = "suite/common.rs"]
 mod common;
@@ -10,25 +12,10 @@ mod common;
 #[path = "suite/fault_server.rs"]
 mod fault_server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
+use captured::Captured;
 use common::*;
 use fault_server::{FaultServer, Step};
 use stytch_connected_apps::{Client, MemberSession, RetryPolicy};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn at_warn_a_failed_call_is_one_scrubbed_warning_and_a_success_is_silent() {
@@ -51,11 +38,11 @@ async fn at_warn_a_failed_call_is_one_scrubbed_warning_and_a_success_is_silent()
         .with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
 
     client.b2b().organization_connected_apps(ORG).await.unwrap();
-    assert_eq!(String::from_utf8(captured.0.lock().unwrap().clone()).unwrap(), "", "a success logs nothing at WARN");
+    assert_eq!(captured.text(), "", "a success logs nothing at WARN");
 
     let err = client.b2b().organization_connected_apps(ORG).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     let warnings: Vec<&str> = output.lines().filter(|line| line.contains("WARN")).collect();
     assert_eq!(warnings.len(), 1, "one warning for the failed call:\n{output}");
     assert!(warnings[0].contains("stytch call failed"), "{output}");
