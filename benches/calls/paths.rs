@@ -8,6 +8,7 @@ use stytch_connected_apps::models::{
 };
 use stytch_connected_apps::{Client, MemberSession};
 
+use crate::harness::Caller;
 use crate::server::LARGE_ORG;
 
 const PROJECT: &str = "project-test-00000000-0000-0000-0000-000000000000";
@@ -132,6 +133,34 @@ impl Sides {
                 get::<RevokeUserConnectedAppResponse>(request).await.request_id.len()
             }
         }
+    }
+}
+
+/// The plain reqwest + serde side.
+#[derive(Clone)]
+pub struct Plain(pub Sides);
+
+impl Caller for Plain {
+    fn side(&self) -> &'static str {
+        "plain"
+    }
+
+    fn call(&self, path: Path) -> impl std::future::Future<Output = usize> + Send {
+        self.0.plain(path)
+    }
+}
+
+/// The SDK side.
+#[derive(Clone)]
+pub struct Sdk(pub Sides);
+
+impl Caller for Sdk {
+    fn side(&self) -> &'static str {
+        "sdk"
+    }
+
+    fn call(&self, path: Path) -> impl std::future::Future<Output = usize> + Send {
+        self.0.sdk(path)
     }
 }
 

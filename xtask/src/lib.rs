@@ -1,4 +1,5 @@
 //! Maintainer tasks for stytch-connected-apps, as a library so they can be tested; `main.rs` is the CLI.
 
+pub mod bench;
 pub mod check_spec;
 pub mod regen;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use xtask::{check_spec, regen};
+use xtask::{bench, check_spec, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -19,6 +19,11 @@ tasks:
         exit: 0 unchanged / up to date, 3 changed, 1 failure, 2 usage
   check-spec [PATH]
         check the vendored spec's invariants (default openapi/stytch-b2b-connected-apps.yaml)
+  bench [--quick] [--official] [--build ROUNDS] [-- BENCH ARGS...]
+        the per-call table, SDK against plain reqwest + serde (cargo bench --bench calls); --official: the same
+        table for the official stytch crate (benches/official, builds that crate); --build: a dependent's clean
+        build against the official crate's (benches/dependent-build.sh, needs crates.io). BENCH ARGS go to both
+        tables, e.g. -- --paths b1,c1 --calls 10000 --blocks 20. See BENCHMARKS.md.
   help  this text";
 
 fn main() -> ExitCode {
@@ -41,6 +46,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("bench") => match bench::Options::parse(&args[1..]) {
+            Ok(options) => match bench::run(&options, &repository_root()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(message) => usage_error(&message),
+        },
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS

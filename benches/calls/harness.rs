@@ -1,0 +1,235 @@
+//! The measurements, for any two [`Caller`]s of the same paths on the same server: paired CPU blocks, latency
+//! percentiles, heap allocations, the heap's peak and callgrind instructions. Shared by the calls bench (plain
+//! reqwest against this SDK) and `benches/official` (plain reqwest against the official `stytch` crate), so that
+//! both columns are measured the same way.
+
+use std::future::Future;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::measure;
+use crate::paths::Path;
+
+/// Concurrent calls in the "concurrency 64" measurements.
+pub const CONCURRENCY: usize = 64;
+
+/// One way of making each call path.
+pub trait Caller: Clone + Send + Sync + 'static {
+    /// Its `--side` name, for the callgrind runs of this binary.
+    fn side(&self) -> &'static str;
+
+    /// Makes one call; returns a number from the answer (so that nothing is optimised away).
+    fn call(&self, path: Path) -> impl Future<Output = usize> + Send;
+}
+
+/// CPU time of `calls` calls per side, made in `blocks` blocks alternating base, other, base, other... (and which
+/// goes first), so that a drift of the machine hits both sides alike. "total ratio [interquartile range of the
+/// block ratios]", other / base.
+pub async fn paired_cpu<A: Caller, B: Caller>(
+    base: &A,
+    other: &B,
+    path: Path,
+    calls: usize,
+    blocks: usize,
+    concurrency: usize,
+) -> String {
+    // Warm both connection pools (and the server) first.
+    run(base, path, CONCURRENCY.min(calls), concurrency, None).await;
+    run(other, path, CONCURRENCY.min(calls), concurrency, None).await;
+    let per_block = (calls / blocks).max(1);
+    let (mut base_total, mut other_total) = (Duration::ZERO, Duration::ZERO);
+    let mut ratios = Vec::new();
+    for block in 0..blocks {
+        let (b, o) = if block % 2 == 1 {
+            let o = run(other, path, per_block, concurrency, None).await;
+            (run(base, path, per_block, concurrency, None).await, o)
+        } else {
+            let b = run(base, path, per_block, concurrency, None).await;
+            (b, run(other, path, per_block, concurrency, None).await)
+        };
+        base_total += b;
+        other_total += o;
+        ratios.push(o.as_secs_f64() / b.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
+    format!("{:.3} [{:.3}–{:.3}]", other_total.as_secs_f64() / base_total.as_secs_f64(), quartile(1), quartile(3))
+}
+
+/// The 99th percentile of one call's wall time at [`CONCURRENCY`], `calls` calls per side in `blocks` alternating
+/// blocks: "base ms / other ms (+added ms)".
+pub async fn paired_p99<A: Caller, B: Caller>(base: &A, other: &B, path: Path, calls: usize, blocks: usize) -> String {
+    run(base, path, CONCURRENCY, CONCURRENCY, None).await;
+    run(other, path, CONCURRENCY, CONCURRENCY, None).await;
+    let per_block = (calls / blocks).max(CONCURRENCY);
+    let (mut base_times, mut other_times) = (Vec::new(), Vec::new());
+    for block in 0..blocks {
+        if block % 2 == 1 {
+            run(other, path, per_block, CONCURRENCY, Some(&mut other_times)).await;
+            run(base, path, per_block, CONCURRENCY, Some(&mut base_times)).await;
+        } else {
+            run(base, path, per_block, CONCURRENCY, Some(&mut base_times)).await;
+            run(other, path, per_block, CONCURRENCY, Some(&mut other_times)).await;
+        }
+    }
+    let (b, o) = (p99(&mut base_times), p99(&mut other_times));
+    format!("{:.2} / {:.2} ({:+.2})", ms(b), ms(o), ms(o) - ms(b))
+}
+
+fn p99(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times.get((times.len() * 99).div_ceil(100).saturating_sub(1)).copied().unwrap_or_default()
+}
+
+fn ms(time: Duration) -> f64 {
+    time.as_secs_f64() * 1e3
+}
+
+/// CPU time of `calls` calls on one side, `concurrency` at a time; each call's wall time goes into `latencies`
+/// when given.
+pub async fn run<C: Caller>(
+    caller: &C,
+    path: Path,
+    calls: usize,
+    concurrency: usize,
+    latencies: Option<&mut Vec<Duration>>,
+) -> Duration {
+    let timed = latencies.is_some();
+    let started = measure::process_cpu();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|task| {
+            let caller = caller.clone();
+            let share = calls / concurrency + usize::from(task < calls % concurrency);
+            async move {
+                let mut times = Vec::with_capacity(if timed { share } else { 0 });
+                for _ in 0..share {
+                    let call_started = timed.then(Instant::now);
+                    std::hint::black_box(caller.call(path).await);
+                    if let Some(call_started) = call_started {
+                        times.push(call_started.elapsed());
+                    }
+                }
+                times
+            }
+        })
+        .collect();
+    let mut times = Vec::new();
+    if concurrency == 1 {
+        for task in tasks {
+            times.extend(task.await);
+        }
+    } else {
+        let handles: Vec<_> = tasks.into_iter().map(tokio::spawn).collect();
+        for handle in handles {
+            times.extend(handle.await.expect("a call task"));
+        }
+    }
+    let cpu = measure::process_cpu() - started;
+    if let Some(latencies) = latencies {
+        latencies.extend(times);
+    }
+    cpu
+}
+
+/// Heap allocations per call (base, other), averaged over 1 000 sequential calls after a warm-up.
+pub async fn allocations<A: Caller, B: Caller>(base: &A, other: &B, path: Path) -> (f64, f64) {
+    const CALLS: u64 = 1_000;
+    async fn per_call<C: Caller>(caller: &C, path: Path) -> f64 {
+        run(caller, path, 100, 1, None).await;
+        let before = measure::allocations();
+        run(caller, path, CALLS as usize, 1, None).await;
+        (measure::allocations() - before) as f64 / CALLS as f64
+    }
+    (per_call(base, path).await, per_call(other, path).await)
+}
+
+/// The heap's peak above what was live before, during one call that keeps its answer (base, other).
+pub async fn peak_heap<A: Caller, B: Caller>(base: &A, other: &B, path: Path) -> (usize, usize) {
+    async fn peak<C: Caller>(caller: &C, path: Path) -> usize {
+        run(caller, path, 2, 1, None).await;
+        let live = measure::reset_peak();
+        std::hint::black_box(caller.call(path).await);
+        measure::peak() - live
+    }
+    (peak(base, path).await, peak(other, path).await)
+}
+
+/// Is `valgrind` on the PATH?
+pub fn valgrind_available() -> bool {
+    Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// User-space instructions per call (base, other): callgrind runs of this binary with `--one PATH --side SIDE
+/// --calls N --server URL`, 100 and 600 calls, the difference / 500, so that start-up and the first connection
+/// cancel out.
+pub fn instructions(base_url: &str, path: Path, base: &str, other: &str) -> (f64, f64) {
+    let exe = std::env::current_exe().expect("the bench binary's path");
+    let count = |side: &str, calls: usize| -> f64 {
+        let output = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(&exe)
+            .args(["--one", path.name(), "--side", side, "--calls", &calls.to_string(), "--server", base_url])
+            .output()
+            .expect("run valgrind");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        stderr
+            .lines()
+            .find_map(|line| line.split("Collected : ").nth(1))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no instruction count from callgrind:\n{stderr}"))
+    };
+    let per_call = |side: &str| (count(side, 600) - count(side, 100)) / 500.0;
+    (per_call(base), per_call(other))
+}
+
+/// For `--one PATH --side SIDE --calls N`: makes the calls, one after another.
+pub async fn calls_only<C: Caller>(caller: &C, path: Path, calls: usize) {
+    for _ in 0..calls {
+        std::hint::black_box(caller.call(path).await);
+    }
+}
+
+/// The table's header line.
+pub fn header() -> String {
+    format!(
+        "{:<11} {:>22} {:>22} {:>24} {:>24} {:>22}",
+        "path",
+        "CPU sequential",
+        "CPU concurrency 64",
+        "allocations / call",
+        "instructions / call",
+        "p99 ms, concurrency 64"
+    )
+}
+
+/// One line of the table: `other` against `base` on `path`; instructions counted when `callgrind_server` (the
+/// server's URL) is given.
+pub async fn row<A: Caller, B: Caller>(
+    base: &A,
+    other: &B,
+    path: Path,
+    calls: usize,
+    blocks: usize,
+    callgrind_server: Option<&str>,
+) -> String {
+    let sequential = paired_cpu(base, other, path, calls, blocks, 1).await;
+    let concurrent = paired_cpu(base, other, path, calls, blocks, CONCURRENCY).await;
+    let (base_allocs, other_allocs) = allocations(base, other, path).await;
+    let p99 = paired_p99(base, other, path, calls, blocks).await;
+    let instructions = match callgrind_server {
+        Some(url) => {
+            let (b, o) = instructions(url, path, base.side(), other.side());
+            format!("{:.1}K / {:.1}K = {:.3}", b / 1e3, o / 1e3, o / b)
+        }
+        None => "(no valgrind)".to_owned(),
+    };
+    format!(
+        "{:<11} {:>22} {:>22} {:>24} {:>24} {:>22}",
+        path.name(),
+        sequential,
+        concurrent,
+        format!("{base_allocs:.1} / {other_allocs:.1} (+{:.1})", other_allocs - base_allocs),
+        instructions,
+        p99,
+    )
+}
