@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times a clean build of a hello-world that depends on this crate against one that depends on the official
 # `stytch` crate (crates.io), debug and release, runs paired A B A B. Dependencies are fetched first, so the
-# figures are compile time only. Prints each run, the medians and the ratio ours / official.
+# figures are compile time only. Prints each run (with its peak memory when GNU time is installed), the medians and
+# the ratio ours / official.
 #
 #   benches/dependent-build.sh [ROUNDS] [EXTRA CARGO FEATURE ARGS FOR OURS...]
 #
@@ -43,13 +44,18 @@ make_crate official "stytch = \"=$official_version\"" \
 
 for crate in ours official; do (cd "$dir/$crate" && cargo fetch -q); done
 
-build() { # crate, profile flag -> seconds, and the number of units compiled
-  local crate=$1 profile=$2 start end units
-  rm -rf "$dir/$crate/target"
+# GNU time, when installed, gives the build's peak memory: the largest resident set of any one process (rustc).
+timer=()
+if /usr/bin/time -f %M true >/dev/null 2>&1; then timer=(/usr/bin/time -o "$dir/peak-kib" -f %M); fi
+
+build() { # crate, profile flag -> seconds, the number of units compiled, peak memory (MiB, or "?")
+  local crate=$1 profile=$2 start end units peak="?"
+  rm -rf "$dir/$crate/target" "$dir/peak-kib"
   start=$(date +%s.%N)
-  units=$(cd "$dir/$crate" && cargo build --offline $profile 2>&1 | grep -c '^ *Compiling ')
+  units=$(cd "$dir/$crate" && "${timer[@]}" cargo build --offline $profile 2>&1 | grep -c '^ *Compiling ')
   end=$(date +%s.%N)
-  printf '%s %s\n' "$(echo "$end - $start" | bc)" "$units"
+  [ -s "$dir/peak-kib" ] && peak=$(( $(tail -1 "$dir/peak-kib") / 1024 ))
+  printf '%s %s %s\n' "$(echo "$end - $start" | bc)" "$units" "$peak"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -60,9 +66,10 @@ for profile in "" "--release"; do
   : >"$dir/ours.$name" ; : >"$dir/official.$name"
   for round in $(seq "$rounds"); do
     for crate in ours official; do
-      read -r seconds units < <(build "$crate" "$profile")
+      read -r seconds units peak < <(build "$crate" "$profile")
       echo "$seconds" >>"$dir/$crate.$name"
-      printf '%-8s %-8s round %s: %6.1f s, %s packages compiled\n' "$name" "$crate" "$round" "$seconds" "$units"
+      printf '%-8s %-8s round %s: %6.1f s, %s packages compiled, peak memory %s MiB\n' \
+        "$name" "$crate" "$round" "$seconds" "$units" "$peak"
     done
   done
   ours=$(median <"$dir/ours.$name"); official=$(median <"$dir/official.$name")
