@@ -233,3 +233,72 @@ pub async fn row<A: Caller, B: Caller>(
         p99,
     )
 }
+
+/// The command line both bench binaries take.
+pub struct Args {
+    /// `--serve`: be the loopback server.
+    pub serve: bool,
+    /// `--one PATH --side SIDE --server URL`: make `calls` calls on one side only (for callgrind).
+    pub one: Option<(Path, String, String)>,
+    /// `--calls N`: calls per side (default 10 000; 2 000 with `--quick`).
+    pub calls: usize,
+    /// `--blocks N`: alternating blocks (default 20; 4 with `--quick`).
+    pub blocks: usize,
+    /// `--paths a,b`: the paths measured (default: every small path).
+    pub paths: Vec<Path>,
+    /// Count instructions (unless `--no-instructions`, or without valgrind).
+    pub instructions: bool,
+}
+
+impl Args {
+    /// Parses the process's arguments; exits with a message on one it does not know. `cargo bench` adds
+    /// `--bench`, which is ignored.
+    pub fn from_env() -> Args {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        Args::parse(&args).unwrap_or_else(|message| {
+            eprintln!("error: {message}\nusage: [--quick] [--calls N] [--blocks N] [--paths a,b] [--no-instructions]");
+            std::process::exit(2)
+        })
+    }
+
+    fn parse(args: &[String]) -> Result<Args, String> {
+        let (mut calls, mut blocks, mut paths, mut quick, mut no_instructions, mut serve) =
+            (None, None, None, false, false, false);
+        let (mut one, mut side, mut server) = (None, None, None);
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().cloned().ok_or_else(|| format!("{arg} needs a value"));
+            let number = |text: String| text.parse::<usize>().ok().filter(|&n| n > 0).ok_or(format!("{arg} {text}"));
+            match arg.as_str() {
+                "--serve" => serve = true,
+                "--quick" => quick = true,
+                "--no-instructions" => no_instructions = true,
+                "--bench" => {}
+                "--calls" => calls = Some(number(value()?)?),
+                "--blocks" => blocks = Some(number(value()?)?),
+                "--paths" => {
+                    let list = value()?;
+                    let parsed: Option<Vec<Path>> = list.split(',').map(Path::parse).collect();
+                    paths = Some(parsed.ok_or_else(|| format!("unknown path in {list:?}"))?);
+                }
+                "--one" => one = Some(Path::parse(&value()?).ok_or("--one: unknown path")?),
+                "--side" => side = Some(value()?),
+                "--server" => server = Some(value()?),
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        let one = match (one, side, server) {
+            (Some(path), Some(side), Some(server)) => Some((path, side, server)),
+            (None, None, None) => None,
+            _ => return Err("--one, --side and --server go together".to_owned()),
+        };
+        Ok(Args {
+            serve,
+            one,
+            calls: calls.unwrap_or(if quick { 2_000 } else { 10_000 }),
+            blocks: blocks.unwrap_or(if quick { 4 } else { 20 }),
+            paths: paths.unwrap_or_else(|| Path::SMALL.to_vec()),
+            instructions: !no_instructions && valgrind_available(),
+        })
+    }
+}

@@ -13,7 +13,7 @@ pub struct Options {
     pub official: bool,
     /// Also a dependent's clean build against the official crate's, this many rounds (`benches/dependent-build.sh`).
     pub build_rounds: Option<u32>,
-    /// Passed to both per-call benches (e.g. `--paths b1,c1 --calls 10000 --blocks 20`).
+    /// Passed to both per-call benches, which parse them alike (e.g. `--paths b1,c1 --calls 10000 --blocks 20`).
     pub bench_args: Vec<String>,
 }
 
@@ -49,13 +49,9 @@ impl Options {
         let mut commands =
             vec![(cargo.clone(), [strings(&["bench", "--bench", "calls", "--"]), bench_args.clone()].concat())];
         if self.official {
-            // The official bench has no `--quick`: fewer calls instead.
-            let mut official_args = self.bench_args.clone();
-            if self.quick && !official_args.iter().any(|a| a == "--calls") {
-                official_args.extend(strings(&["--calls", "2000", "--blocks", "4"]));
-            }
+            // The same arguments: both binaries parse them with the same code (`benches/calls/harness.rs`).
             let run = strings(&["run", "--release", "--manifest-path", "benches/official/Cargo.toml", "--"]);
-            commands.push((cargo, [run, official_args].concat()));
+            commands.push((cargo, [run, bench_args].concat()));
         }
         if let Some(rounds) = self.build_rounds {
             commands.push(("bash".to_owned(), vec!["benches/dependent-build.sh".to_owned(), rounds.to_string()]));
@@ -107,8 +103,7 @@ mod tests {
             options.commands().into_iter().map(|(program, args)| format!("{program} {}", args.join(" "))).collect();
         assert!(commands[0].ends_with("bench --bench calls -- --quick"), "{commands:?}");
         assert!(
-            commands[1]
-                .ends_with("run --release --manifest-path benches/official/Cargo.toml -- --calls 2000 --blocks 4"),
+            commands[1].ends_with("run --release --manifest-path benches/official/Cargo.toml -- --quick"),
             "{commands:?}"
         );
         assert_eq!(commands[2], "bash benches/dependent-build.sh 1");
