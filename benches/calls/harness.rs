@@ -22,9 +22,39 @@ pub trait Caller: Clone + Send + Sync + 'static {
     fn call(&self, path: Path) -> impl Future<Output = usize> + Send;
 }
 
-/// CPU time of `calls` calls per side, made in `blocks` blocks alternating base, other, base, other... (and which
-/// goes first), so that a drift of the machine hits both sides alike. "total ratio [interquartile range of the
-/// block ratios]", other / base.
+/// `calls` calls per side in `blocks` blocks alternating base, other, base, other... (and which goes first), so
+/// that a drift of the machine hits both sides alike, after a warm-up of each. Returns each block's CPU time
+/// (base, other), and with `timed` each call's wall time (base, other).
+async fn paired<A: Caller, B: Caller>(
+    base: &A,
+    other: &B,
+    path: Path,
+    calls: usize,
+    blocks: usize,
+    concurrency: usize,
+    timed: bool,
+) -> (Vec<(Duration, Duration)>, [Vec<Duration>; 2]) {
+    // Warm both connection pools (and the server) first.
+    run(base, path, CONCURRENCY.min(calls), concurrency, None).await;
+    run(other, path, CONCURRENCY.min(calls), concurrency, None).await;
+    let per_block = (calls / blocks).max(concurrency);
+    let (mut cpu, mut times) = (Vec::new(), [Vec::new(), Vec::new()]);
+    for block in 0..blocks {
+        let [base_times, other_times] = &mut times;
+        let (base_times, other_times) = (timed.then_some(base_times), timed.then_some(other_times));
+        let (b, o) = if block % 2 == 1 {
+            let o = run(other, path, per_block, concurrency, other_times).await;
+            (run(base, path, per_block, concurrency, base_times).await, o)
+        } else {
+            let b = run(base, path, per_block, concurrency, base_times).await;
+            (b, run(other, path, per_block, concurrency, other_times).await)
+        };
+        cpu.push((b, o));
+    }
+    (cpu, times)
+}
+
+/// CPU time, other / base: "total ratio [interquartile range of the block ratios]".
 pub async fn paired_cpu<A: Caller, B: Caller>(
     base: &A,
     other: &B,
@@ -33,45 +63,17 @@ pub async fn paired_cpu<A: Caller, B: Caller>(
     blocks: usize,
     concurrency: usize,
 ) -> String {
-    // Warm both connection pools (and the server) first.
-    run(base, path, CONCURRENCY.min(calls), concurrency, None).await;
-    run(other, path, CONCURRENCY.min(calls), concurrency, None).await;
-    let per_block = (calls / blocks).max(1);
-    let (mut base_total, mut other_total) = (Duration::ZERO, Duration::ZERO);
-    let mut ratios = Vec::new();
-    for block in 0..blocks {
-        let (b, o) = if block % 2 == 1 {
-            let o = run(other, path, per_block, concurrency, None).await;
-            (run(base, path, per_block, concurrency, None).await, o)
-        } else {
-            let b = run(base, path, per_block, concurrency, None).await;
-            (b, run(other, path, per_block, concurrency, None).await)
-        };
-        base_total += b;
-        other_total += o;
-        ratios.push(o.as_secs_f64() / b.as_secs_f64());
-    }
+    let (cpu, _) = paired(base, other, path, calls, blocks, concurrency, false).await;
+    let total = |side: fn(&(Duration, Duration)) -> Duration| cpu.iter().map(side).sum::<Duration>().as_secs_f64();
+    let mut ratios: Vec<f64> = cpu.iter().map(|(b, o)| o.as_secs_f64() / b.as_secs_f64()).collect();
     ratios.sort_by(f64::total_cmp);
     let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
-    format!("{:.3} [{:.3}–{:.3}]", other_total.as_secs_f64() / base_total.as_secs_f64(), quartile(1), quartile(3))
+    format!("{:.3} [{:.3}–{:.3}]", total(|c| c.1) / total(|c| c.0), quartile(1), quartile(3))
 }
 
-/// The 99th percentile of one call's wall time at [`CONCURRENCY`], `calls` calls per side in `blocks` alternating
-/// blocks: "base ms / other ms (+added ms)".
+/// The 99th percentile of one call's wall time at [`CONCURRENCY`]: "base ms / other ms (+added ms)".
 pub async fn paired_p99<A: Caller, B: Caller>(base: &A, other: &B, path: Path, calls: usize, blocks: usize) -> String {
-    run(base, path, CONCURRENCY, CONCURRENCY, None).await;
-    run(other, path, CONCURRENCY, CONCURRENCY, None).await;
-    let per_block = (calls / blocks).max(CONCURRENCY);
-    let (mut base_times, mut other_times) = (Vec::new(), Vec::new());
-    for block in 0..blocks {
-        if block % 2 == 1 {
-            run(other, path, per_block, CONCURRENCY, Some(&mut other_times)).await;
-            run(base, path, per_block, CONCURRENCY, Some(&mut base_times)).await;
-        } else {
-            run(base, path, per_block, CONCURRENCY, Some(&mut base_times)).await;
-            run(other, path, per_block, CONCURRENCY, Some(&mut other_times)).await;
-        }
-    }
+    let (_, [mut base_times, mut other_times]) = paired(base, other, path, calls, blocks, CONCURRENCY, true).await;
     let (b, o) = (p99(&mut base_times), p99(&mut other_times));
     format!("{:.2} / {:.2} ({:+.2})", ms(b), ms(o), ms(o) - ms(b))
 }

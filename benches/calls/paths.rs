@@ -11,13 +11,14 @@ use stytch_connected_apps::{Client, MemberSession};
 use crate::harness::Caller;
 use crate::server::LARGE_ORG;
 
-const PROJECT: &str = "project-test-00000000-0000-0000-0000-000000000000";
-const SECRET: &str = "secret-test-11111111111111111111111111111111";
-const ORG: &str = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931";
-const MEMBER: &str = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f";
-const APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
-const USER: &str = "user-test-e3795c81-f849-4167-bfda-e4a6e9c280fd";
-const SESSION: &str = "session-token-test-2222222222222222222222222222222222222";
+// Shared with `benches/official`, which includes this file.
+pub const PROJECT: &str = "project-test-00000000-0000-0000-0000-000000000000";
+pub const SECRET: &str = "secret-test-11111111111111111111111111111111";
+pub const ORG: &str = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931";
+pub const MEMBER: &str = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f";
+pub const APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
+pub const USER: &str = "user-test-e3795c81-f849-4167-bfda-e4a6e9c280fd";
+pub const SESSION: &str = "session-token-test-2222222222222222222222222222222222222";
 
 /// One call path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

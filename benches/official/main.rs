@@ -21,20 +21,13 @@ mod server;
 use std::sync::Arc;
 
 use harness::{CONCURRENCY, Caller};
-use paths::{Path, Plain, Sides};
+use paths::{APP, MEMBER, ORG, PROJECT, Path, Plain, SECRET, Sides, USER};
 
 /// The repository's root (the server's bodies are its test fixtures).
 const REPOSITORY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 #[global_allocator]
 static ALLOCATOR: measure::Counting = measure::Counting;
-
-const PROJECT: &str = "project-test-00000000-0000-0000-0000-000000000000";
-const SECRET: &str = "secret-test-11111111111111111111111111111111";
-const ORG: &str = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931";
-const MEMBER: &str = "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f";
-const APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
-const USER: &str = "user-test-e3795c81-f849-4167-bfda-e4a6e9c280fd";
 
 /// The official crate's two clients (B2B and consumer), on the bench's server.
 #[derive(Clone)]
