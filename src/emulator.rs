@@ -1,6 +1,8 @@
 //! An offline, stateful Stytch Connected Apps emulator (feature `emulator`): the six endpoints with Stytch's
 //! semantics (ids by slug or external id, revocations that later lists reflect, RBAC and tenancy for member
-//! sessions, 401/403/404 envelopes, a fresh `request_id` per response), fault injection and a request log.
+//! sessions, 401/403/404 envelopes, a fresh `request_id` per response), fault injection and a request log. Its
+//! session JWTs are RS256-signed with its own keys, served by both JWKS endpoints; keys can be rotated and
+//! retired, and JWTs issued with a flaw (expired, wrong audience, ...) for tests of verification.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,10 +20,12 @@
 
 mod faults;
 mod fixture;
+mod keys;
 mod server;
 mod world;
 
-pub use faults::{Fault, LoggedRequest};
+pub use faults::{Fault, JwtFlaw, LoggedRequest};
+pub use keys::SigningKey;
 pub use fixture::{
     Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
     SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_OTHER_ADMIN,
@@ -30,7 +34,7 @@ pub use fixture::{
 };
 pub use server::Emulator;
 
-/// The six endpoints, for fault scripts and the request log.
+/// The endpoints the emulator serves, for fault scripts and the request log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     /// B1: `GET /v1/b2b/organizations/{organization_id}/connected_apps`.
@@ -49,11 +53,15 @@ pub enum Endpoint {
     AuthenticateMemberSession,
     /// `POST /v1/sessions/authenticate` (the user behind a consumer session).
     AuthenticateUserSession,
+    /// `GET /v1/b2b/sessions/jwks/{project_id}` (the keys that sign member session JWTs).
+    MemberJwks,
+    /// `GET /v1/sessions/jwks/{project_id}` (the keys that sign consumer session JWTs).
+    UserJwks,
 }
 
 impl Endpoint {
     /// Every endpoint the emulator serves.
-    pub const ALL: [Endpoint; 8] = [
+    pub const ALL: [Endpoint; 10] = [
         Endpoint::OrganizationConnectedApps,
         Endpoint::ConnectedApp,
         Endpoint::MemberConnectedApps,
@@ -62,6 +70,8 @@ impl Endpoint {
         Endpoint::RevokeUserConnectedApp,
         Endpoint::AuthenticateMemberSession,
         Endpoint::AuthenticateUserSession,
+        Endpoint::MemberJwks,
+        Endpoint::UserJwks,
     ];
 
     /// `GET` or `POST`.
@@ -70,7 +80,9 @@ impl Endpoint {
             Endpoint::OrganizationConnectedApps
             | Endpoint::ConnectedApp
             | Endpoint::MemberConnectedApps
-            | Endpoint::UserConnectedApps => "GET",
+            | Endpoint::UserConnectedApps
+            | Endpoint::MemberJwks
+            | Endpoint::UserJwks => "GET",
             _ => "POST",
         }
     }
@@ -90,6 +102,8 @@ impl Endpoint {
             Endpoint::RevokeUserConnectedApp => "/v1/users/{user_id}/connected_apps/{connected_app_id}/revoke",
             Endpoint::AuthenticateMemberSession => "/v1/b2b/sessions/authenticate",
             Endpoint::AuthenticateUserSession => "/v1/sessions/authenticate",
+            Endpoint::MemberJwks => "/v1/b2b/sessions/jwks/{project_id}",
+            Endpoint::UserJwks => "/v1/sessions/jwks/{project_id}",
         }
     }
 

@@ -31,6 +31,14 @@ mod escape;
 pub mod fuzzing;
 /// Path identifiers: validation before anything is sent.
 mod ids;
+/// The RS256 backend of this build (jsonwebtoken's provider for the TLS feature's crypto library).
+mod jwt_crypto;
+/// Why a session JWT was rejected: [`JwtError`], [`JwtErrorKind`].
+mod jwt_error;
+/// Checking a session JWT's header, claims and signature against a key set.
+mod jwt_verify;
+/// The per-client cache of the project's signing keys (JWKS): lazy, single-flight, refreshed in the background.
+mod key_cache;
 /// Models: friendly names for the generated types, and the handwritten consumer models.
 pub mod models;
 /// The six operations' ids, methods and path templates.
@@ -44,9 +52,11 @@ mod retry;
 /// The secret wrapper that never prints.
 mod secret;
 
+/// Local session verification: the policy, its settings, the verifier that owns the key caches.
+mod verification;
 /// Member and user sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
 mod session;
-/// The organization and member a session JWT names.
+/// Who is behind a session once verified: [`SessionMember`], [`MemberSessionClaims`], [`UserSessionClaims`].
 mod session_claims;
 /// Which TLS the HTTP client speaks (by feature).
 mod tls;
@@ -56,6 +66,11 @@ pub(crate) mod transport;
 mod transport_error;
 
 pub use api_error::{ApiError, ErrorDetails, UnexpectedBody};
+// For the emulator, which signs and checks the JWTs it issues with the same code.
+#[cfg(feature = "emulator")]
+pub(crate) use jwt_crypto::provider as jwt_provider;
+#[cfg(feature = "emulator")]
+pub(crate) use jwt_verify::{Expected as JwtExpectations, KeySet, check as check_jwt};
 pub use as_member::MemberSessionCalls;
 pub use as_user::UserSessionCalls;
 pub use b2b::B2b;
@@ -67,8 +82,12 @@ pub use config::{
 pub use consumer::Consumer;
 pub use error::{Error, InvalidInput};
 pub use error_type::ErrorType;
+pub use jwt_error::{JwtError, JwtErrorKind};
 pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 pub use secret::Secret;
 pub use session::{MemberSession, UserSession};
-pub use session_claims::{SessionMember, UnverifiedSessionMember};
+pub use session_claims::{MemberSessionClaims, SessionMember, UserSessionClaims};
 pub use transport_error::{TransportError, TransportErrorKind};
+pub use verification::{
+    DEFAULT_JWKS_REFETCH_COOLDOWN, DEFAULT_JWKS_REFRESH_INTERVAL, DEFAULT_JWT_LEEWAY, SessionVerification,
+};

@@ -56,3 +56,23 @@ pub struct LoggedRequest {
     /// The fault applied, if any.
     pub fault: Option<Fault>,
 }
+
+/// What is wrong with a JWT issued by [`Emulator::issue_flawed_member_jwt`](super::Emulator::issue_flawed_member_jwt)
+/// or [`Emulator::issue_flawed_user_jwt`](super::Emulator::issue_flawed_user_jwt): each is a JWT that local
+/// verification must refuse, properly signed unless the flaw is the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JwtFlaw {
+    /// `exp` ten minutes ago.
+    Expired,
+    /// `nbf` ten minutes ahead.
+    NotYetValid,
+    /// `aud` names another project.
+    WrongAudience,
+    /// `iss` names another project.
+    WrongIssuer,
+    /// The session claim's `expires_at` has passed (the JWT itself has not).
+    SessionExpired,
+    /// Signed by a key the JWKS does not list (a `kid` the emulator never served).
+    UnknownKey,
+}

@@ -3,8 +3,9 @@
 //! ([`Fixture::from_json`]) or build it with the chainable methods; [`Fixture::seed`] mirrors the examples of
 //! Stytch's documentation.
 
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+
+use super::SigningKey;
 
 /// The emulator's whole world. Every list keeps its order in responses.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
@@ -387,42 +388,73 @@ pub const SEED_OTHER_ADMIN_SESSION: &str = "session-token-emulator-globex-s245v7
 pub const SEED_USER_SESSION: &str = "session-token-emulator-user-Kd2LmP0s245v7Qx9";
 
 /// A member session JWT shaped like Stytch's: `sub` is the member, `https://stytch.com/organization` carries the
-/// organization, `https://stytch.com/session` the session. Its signature is a placeholder: the emulator knows its
-/// JWTs by value and never verifies signatures.
+/// organization, `https://stytch.com/session` the session. Signed (RS256) with the emulator's first key
+/// ([`SigningKey::generation(0)`](super::SigningKey)), and long-lived (until 2100) so that a fixture file's JWTs
+/// keep working; the JWTs an emulator issues ([`Emulator::issue_member_jwt`](super::Emulator::issue_member_jwt))
+/// live 5 minutes, as Stytch's do.
 pub fn mint_session_jwt(project_id: &str, organization_id: &str, member_id: &str, session_token: &str) -> String {
-    mint_jwt(project_id, member_id, Some(organization_id), session_token)
+    let claims = JwtClaims::fixture(project_id, member_id, Some(organization_id), session_token);
+    SigningKey::generation(0).sign(&claims.to_json())
 }
 
-/// A session JWT for `subject` (a member with `organization_id`, or a user without).
-fn mint_jwt(project_id: &str, subject: &str, organization_id: Option<&str>, session_token: &str) -> String {
-    let encode = |value: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
-    let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": "jwk-test-emulator"});
-    let mut claims = serde_json::json!({
-        "sub": subject,
-        "iss": format!("stytch.com/{project_id}"),
-        "aud": [project_id],
-        "iat": 1_700_000_000,
-        "nbf": 1_700_000_000,
-        "exp": 4_102_444_800u64,
-        "https://stytch.com/session": {
-            "id": session_id(session_token),
-            "started_at": SESSION_STARTED_AT,
-            "last_accessed_at": SESSION_STARTED_AT,
-            "expires_at": SESSION_EXPIRES_AT,
-            "attributes": {"ip_address": "", "user_agent": ""},
-            "authentication_factors": [],
-            "roles": []
+/// The claims of a session JWT the emulator signs.
+#[derive(Clone, Debug)]
+pub(crate) struct JwtClaims {
+    pub(crate) subject: String,
+    pub(crate) organization_id: Option<String>,
+    pub(crate) session_id: String,
+    pub(crate) issuer: String,
+    pub(crate) audience: String,
+    pub(crate) issued_at: u64,
+    pub(crate) not_before: u64,
+    pub(crate) expires_at: u64,
+    pub(crate) session_expires_at: String,
+}
+
+impl JwtClaims {
+    /// A fixture's long-lived JWT (issued 2023-11-14, expires 2100).
+    pub(crate) fn fixture(project_id: &str, subject: &str, organization_id: Option<&str>, token: &str) -> Self {
+        Self {
+            subject: subject.into(),
+            organization_id: organization_id.map(Into::into),
+            session_id: session_id(token),
+            issuer: format!("stytch.com/{project_id}"),
+            audience: project_id.into(),
+            issued_at: 1_700_000_000,
+            not_before: 1_700_000_000,
+            expires_at: 4_102_444_800,
+            session_expires_at: SESSION_EXPIRES_AT.into(),
         }
-    });
-    if let Some(organization_id) = organization_id {
-        claims["https://stytch.com/organization"] = serde_json::json!({"organization_id": organization_id});
     }
-    format!(
-        "{}.{}.{}",
-        encode(header),
-        encode(claims),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("emulator-signature")
-    )
+
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        let mut claims = serde_json::json!({
+            "sub": self.subject,
+            "iss": self.issuer,
+            "aud": [self.audience],
+            "iat": self.issued_at,
+            "nbf": self.not_before,
+            "exp": self.expires_at,
+            "https://stytch.com/session": {
+                "id": self.session_id,
+                "started_at": SESSION_STARTED_AT,
+                "last_accessed_at": SESSION_STARTED_AT,
+                "expires_at": self.session_expires_at,
+                "attributes": {"ip_address": "", "user_agent": ""},
+                "authentication_factors": [],
+                "roles": []
+            }
+        });
+        if let Some(organization_id) = &self.organization_id {
+            claims["https://stytch.com/organization"] = serde_json::json!({"organization_id": organization_id});
+        }
+        claims
+    }
+}
+
+/// A session JWT for `subject` (a member with `organization_id`, or a user without), from the fixture.
+fn mint_jwt(project_id: &str, subject: &str, organization_id: Option<&str>, session_token: &str) -> String {
+    SigningKey::generation(0).sign(&JwtClaims::fixture(project_id, subject, organization_id, session_token).to_json())
 }
 
 /// When every emulated session started, and when it expires.

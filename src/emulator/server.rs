@@ -14,8 +14,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
 
-use super::Endpoint;
-use super::faults::{Fault, LoggedRequest};
+use super::faults::{Fault, JwtFlaw, LoggedRequest};
+use super::{Endpoint, SigningKey};
 use super::fixture::Fixture;
 use super::world::{Credentials, Reply, World};
 use crate::{Client, ClientBuilder};
@@ -118,6 +118,47 @@ impl Emulator {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         lock(&self.shared).log.clone()
+    }
+
+    /// Rotates the signing key, as Stytch does every few months: a new key (new `kid`) signs every JWT issued from
+    /// now on, and both JWKS endpoints serve it beside the old ones until [`retire_old_signing_keys`]. Returns the
+    /// new key.
+    ///
+    /// [`retire_old_signing_keys`]: Self::retire_old_signing_keys
+    pub fn rotate_signing_key(&self) -> SigningKey {
+        lock(&self.shared).world.rotate_keys()
+    }
+
+    /// Ends a rotation: the JWKS endpoints serve only the current signing key, and JWTs signed by the others (the
+    /// fixture's among them, after a first rotation) are refused.
+    pub fn retire_old_signing_keys(&self) {
+        lock(&self.shared).world.retire_old_keys();
+    }
+
+    /// The key that signs the JWTs issued now.
+    pub fn signing_key(&self) -> SigningKey {
+        lock(&self.shared).world.signing_key()
+    }
+
+    /// A fresh member session JWT (issued now, valid 5 minutes, signed with the current key) for the member
+    /// session with this token; `None` if there is none.
+    pub fn issue_member_jwt(&self, session_token: &str) -> Option<String> {
+        lock(&self.shared).world.issue_jwt(session_token, true, None)
+    }
+
+    /// A fresh consumer session JWT for the user session with this token; `None` if there is none.
+    pub fn issue_user_jwt(&self, session_token: &str) -> Option<String> {
+        lock(&self.shared).world.issue_jwt(session_token, false, None)
+    }
+
+    /// A member session JWT with `flaw`, for tests that verification refuses it.
+    pub fn issue_flawed_member_jwt(&self, session_token: &str, flaw: JwtFlaw) -> Option<String> {
+        lock(&self.shared).world.issue_jwt(session_token, true, Some(flaw))
+    }
+
+    /// A consumer session JWT with `flaw`.
+    pub fn issue_flawed_user_jwt(&self, session_token: &str, flaw: JwtFlaw) -> Option<String> {
+        lock(&self.shared).world.issue_jwt(session_token, false, Some(flaw))
     }
 
     /// The world as it is now (revocations applied).

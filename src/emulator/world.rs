@@ -2,13 +2,17 @@
 //! authenticating the project, checking member sessions (tenancy, then RBAC), and the six endpoints' answers.
 //! Every answer is a status and the exact JSON body Stytch sends, with a fresh `request_id`.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::Endpoint;
 use super::fixture::{
-    Authorization, ConnectedApp, Fixture, Member, Organization, SESSION_EXPIRES_AT, SESSION_STARTED_AT, session_id,
+    Authorization, ConnectedApp, Fixture, JwtClaims, Member, Organization, SESSION_EXPIRES_AT, SESSION_STARTED_AT,
+    session_id,
 };
+use super::{Endpoint, JwtFlaw, SigningKey};
+use crate::ext::{JwtExpectations, KeySet, check_jwt};
 
 /// The headers a request brought that the semantics need. Values are compared, never logged.
 #[derive(Clone, Debug, Default)]
@@ -26,11 +30,86 @@ pub(crate) type Reply = (u16, Value);
 pub(crate) struct World {
     pub(crate) fixture: Fixture,
     requests_served: u64,
+    /// The signing keys the JWKS endpoints serve; the last one signs what the emulator issues. Never empty.
+    keys: Vec<SigningKey>,
 }
 
 impl World {
     pub(crate) fn new(fixture: Fixture) -> Self {
-        Self { fixture, requests_served: 0 }
+        Self { fixture, requests_served: 0, keys: vec![SigningKey::generation(0)] }
+    }
+
+    /// The key new JWTs are signed with.
+    pub(crate) fn signing_key(&self) -> SigningKey {
+        self.keys.last().copied().unwrap_or(SigningKey::generation(0))
+    }
+
+    /// A rotation: a new key signs from now on; the old ones are still served.
+    pub(crate) fn rotate_keys(&mut self) -> SigningKey {
+        let next = self.keys.iter().map(SigningKey::number).max().unwrap_or(0) + 1;
+        let key = SigningKey::generation(next);
+        self.keys.push(key);
+        key
+    }
+
+    /// The end of a rotation: only the signing key is served.
+    pub(crate) fn retire_old_keys(&mut self) {
+        let current = self.signing_key();
+        self.keys.retain(|key| *key == current);
+    }
+
+    /// A session JWT for a recorded session (by its token), signed now with the signing key, living 5 minutes;
+    /// `flaw` makes it one that verification must refuse. `None` when no session has that token.
+    pub(crate) fn issue_jwt(&self, session_token: &str, member: bool, flaw: Option<JwtFlaw>) -> Option<String> {
+        let project_id = &self.fixture.project.project_id;
+        let (subject, organization_id) = if member {
+            let session = self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
+            (session.member_id.clone(), Some(session.organization_id.as_str()))
+        } else {
+            let session = self.fixture.user_sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
+            (session.user_id.clone(), None)
+        };
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
+        let mut claims = JwtClaims::fixture(project_id, &subject, organization_id, session_token);
+        (claims.issued_at, claims.not_before, claims.expires_at) = (now, now, now + 300);
+        let mut key = self.signing_key();
+        match flaw {
+            None => {}
+            Some(JwtFlaw::Expired) => (claims.issued_at, claims.not_before, claims.expires_at) = (now - 900, now - 900, now - 600),
+            Some(JwtFlaw::NotYetValid) => (claims.issued_at, claims.not_before, claims.expires_at) = (now, now + 600, now + 900),
+            Some(JwtFlaw::WrongAudience) => claims.audience = "project-test-someone-else".into(),
+            Some(JwtFlaw::WrongIssuer) => claims.issuer = "stytch.com/project-test-someone-else".into(),
+            Some(JwtFlaw::SessionExpired) => claims.session_expires_at = SESSION_STARTED_AT.into(),
+            Some(JwtFlaw::UnknownKey) => {
+                key = SigningKey::generation(self.keys.iter().map(SigningKey::number).max().unwrap_or(0) + 1);
+            }
+        }
+        Some(key.sign(&claims.to_json()))
+    }
+
+    /// The session id of a JWT this emulator would accept now: signed by a key it serves, for its project, not
+    /// expired. Stytch checks its JWTs before it looks the session up; so does the emulator.
+    fn verified_session_id(&self, jwt: &str, member: bool) -> Option<String> {
+        let expected = JwtExpectations {
+            what: "session JWT",
+            project_id: &self.fixture.project.project_id,
+            leeway: Duration::ZERO,
+            max_token_age: None,
+            now: SystemTime::now(),
+        };
+        let checked = check_jwt(jwt, &expected, member).ok()?;
+        let jwk = self.keys.iter().find(|key| key.kid() == checked.kid)?.jwk();
+        let key = KeySet::from_jwks(&[jwk]).get(&checked.kid)?;
+        Some(checked.signed_by(jwt, &key).ok()?.session_id)
+    }
+
+    /// `GET /v1/b2b/sessions/jwks/{project_id}` and `GET /v1/sessions/jwks/{project_id}`: the served keys.
+    fn jwks(&mut self, project_id: &str) -> Reply {
+        if project_id != self.fixture.project.project_id {
+            return self.error(404, "project_not_found", "Project could not be found.");
+        }
+        let keys: Vec<Value> = self.keys.iter().map(SigningKey::jwk).collect();
+        (200, json!({"keys": keys, "request_id": self.request_id(), "status_code": 200}))
     }
 
     /// A fresh request id, shaped like Stytch's.
@@ -80,6 +159,7 @@ impl World {
             Endpoint::RevokeUserConnectedApp => self.revoke_user(&ids[0], &ids[1]),
             Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),
             Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
+            Endpoint::MemberJwks | Endpoint::UserJwks => self.jwks(&ids[0]),
         }
     }
 
@@ -98,13 +178,19 @@ impl World {
         records: impl Fn(&Fixture) -> &[T],
         values: impl Fn(&T) -> (Option<&str>, Option<&str>),
         body: &[u8],
+        member: bool,
     ) -> Result<T, Reply> {
         let Some((field, value)) = Self::session_argument(body) else {
             return Err(self.error(400, "invalid_argument", "Pass a session_token or a session_jwt."));
         };
+        let verified = if field == "session_jwt" { self.verified_session_id(&value, member) } else { None };
         let found = records(&self.fixture).iter().find(|record| {
-            let (token, jwt) = values(record);
-            if field == "session_token" { token == Some(value.as_str()) } else { jwt == Some(value.as_str()) }
+            let (token, _) = values(record);
+            match &verified {
+                None if field == "session_token" => token == Some(value.as_str()),
+                None => false,
+                Some(id) => session_id(token.unwrap_or_default()) == *id,
+            }
         });
         match found.cloned() {
             Some(record) => Ok(record),
@@ -115,7 +201,7 @@ impl World {
     /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization.
     fn authenticate_member_session(&mut self, body: &[u8]) -> Reply {
         let found =
-            self.find_session(|f| &f.sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body);
+            self.find_session(|f| &f.sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body, true);
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
@@ -126,6 +212,8 @@ impl World {
         let mut roles = vec!["stytch_member".to_owned()];
         roles.extend(member.iter().flat_map(|m| m.roles.clone()));
         let token = session.session_token.clone().unwrap_or_default();
+        // A fresh JWT, as Stytch answers (the recorded one when the session has no token to issue it for).
+        let jwt = self.issue_jwt(&token, true, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
         let body = json!({
             "status_code": 200,
             "request_id": self.request_id(),
@@ -142,7 +230,7 @@ impl World {
                 "custom_claims": {},
             },
             "session_token": token,
-            "session_jwt": session.session_jwt.clone().unwrap_or_default(),
+            "session_jwt": jwt,
             "member": {
                 "member_id": session.member_id,
                 "organization_id": session.organization_id,
@@ -158,12 +246,13 @@ impl World {
     /// `POST /v1/sessions/authenticate`: the consumer session and its user.
     fn authenticate_user_session(&mut self, body: &[u8]) -> Reply {
         let found =
-            self.find_session(|f| &f.user_sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body);
+            self.find_session(|f| &f.user_sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body, false);
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
         };
         let token = session.session_token.clone().unwrap_or_default();
+        let jwt = self.issue_jwt(&token, false, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
         let body = json!({
             "status_code": 200,
             "request_id": self.request_id(),
@@ -178,7 +267,7 @@ impl World {
                 "custom_claims": {},
             },
             "session_token": token,
-            "session_jwt": session.session_jwt.clone().unwrap_or_default(),
+            "session_jwt": jwt,
             "user": {
                 "user_id": session.user_id,
                 "emails": [],
@@ -248,7 +337,10 @@ impl World {
             (Some(token), None) => {
                 self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(token.as_str()))
             }
-            (None, Some(jwt)) => self.fixture.sessions.iter().find(|s| s.session_jwt.as_deref() == Some(jwt.as_str())),
+            (None, Some(jwt)) => {
+                let id = self.verified_session_id(jwt, true);
+                self.fixture.sessions.iter().find(|s| id.as_deref() == Some(&session_id(s.session_token.as_deref().unwrap_or_default())))
+            }
         };
         let Some(session) = session.cloned() else {
             return Some(self.error(404, "session_not_found", "Session could not be found."));

@@ -1,24 +1,26 @@
 use crate::ext::per_call::per_call_options;
-use crate::ext::session_claims::{self, SessionMember, UnverifiedSessionMember};
+use crate::ext::session_claims::SessionMember;
 use crate::ext::transport::CallOptions;
+use crate::ext::verification::SessionKind;
 use crate::models::{
     MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
     RevokeMemberConnectedAppResponse,
 };
-use crate::{B2b, Client, Error, InvalidInput, MemberSession};
+use crate::{B2b, Client, Error, JwtErrorKind, MemberSession, SessionVerification};
 
 /// The B2B calls for the member behind a session, from [`Client::as_member`]: the organization (and, for one's
 /// own apps, the member) are taken from the session, and the session is forwarded on every call so Stytch enforces
 /// the member's RBAC permissions and the session's tenancy. This is what the frontend SDKs' "Get Connected Apps"
 /// does (the organization "inferred from the logged-in Member's session"), for backend code.
 ///
-/// - **JWT**: the organization and member are read from the JWT's claims, **unverified**, and the same JWT is
-///   forwarded: one request. That is safe only because Stytch verifies the forwarded JWT and its tenancy on that
-///   very request (see [`UnverifiedSessionMember`]); the claims are used for nothing else. A malformed JWT, or one
-///   without the claims, is an error and nothing is sent.
-/// - **Token**: `POST /v1/b2b/sessions/authenticate` gives the organization and member, then the call forwards the
-///   token: two requests. Nothing is cached: every call authenticates the session again, so a revoked or expired
-///   session stops working at once.
+/// - **JWT** ([`SessionVerification::Local`], the default): the JWT is verified here against the project's
+///   signing keys (signature, issuer, audience, expiry; see [`Client::verify_member_jwt`]), the organization and
+///   member come from its verified claims, and the same JWT is forwarded, so Stytch still enforces RBAC and
+///   tenancy: one request. A JWT that fails verification is an error and nothing is sent. A JWT older than the
+///   client's `max_token_age` is authenticated by Stytch instead.
+/// - **Token**, or a JWT with [`SessionVerification::Remote`]: `POST /v1/b2b/sessions/authenticate` gives the
+///   organization and member, then the call forwards the session: two requests. Nothing is cached: every call
+///   authenticates the session again, so a revoked or expired session stops working at once.
 ///
 /// One deadline covers each call, both requests and their retries included (the client's, or `.deadline(..)`).
 ///
@@ -40,35 +42,32 @@ pub struct MemberSessionCalls<'a> {
     client: &'a Client,
     session: MemberSession,
     options: CallOptions,
+    verification: SessionVerification,
 }
 
 impl<'a> MemberSessionCalls<'a> {
     pub(crate) fn new(client: &'a Client, session: MemberSession) -> Self {
         let mut options = CallOptions::default();
         options.secrets.add(session.shared());
-        Self { client, session, options }
+        let verification = client.verifier().policy();
+        Self { client, session, options, verification }
     }
 
     per_call_options!();
 
-    /// The organization and member behind the session **as Stytch vouches for them**:
-    /// `POST /v1/b2b/sessions/authenticate` with the token or the JWT (one request). Fails for an expired,
-    /// revoked or forged session. Use this, not [`unverified_identity`](Self::unverified_identity), for
-    /// anything your code decides on.
-    pub async fn identity(&self) -> Result<SessionMember, Error> {
-        self.starting_now().authenticated().await
+    /// Where a JWT is verified for the calls made through this value (overrides the client's
+    /// [`session_verification`](crate::ClientBuilder::session_verification)). A session token always asks Stytch.
+    pub fn verification(mut self, policy: SessionVerification) -> Self {
+        self.verification = policy;
+        self
     }
 
-    /// **Unverified**: the organization and member a session JWT *claims*, read locally; its signature, expiry
-    /// and revocation are not checked, and anyone can write a JWT that claims anything. Fit only to route a
-    /// request that forwards the same JWT (which is what this type's calls do). An error for a session token,
-    /// which carries no claims. No request is made.
-    pub fn unverified_identity(&self) -> Result<UnverifiedSessionMember, Error> {
-        if !self.session.is_jwt() {
-            let reason = "a session token carries no claims: use identity(), which asks Stytch";
-            return Err(InvalidInput::new("member session token", reason).into());
-        }
-        session_claims::member_from_jwt(self.session.expose())
+    /// The organization and member behind the session, **verified**: locally for a JWT (no request, beyond a key
+    /// fetch), by Stytch for a token or with [`SessionVerification::Remote`] (`POST /v1/b2b/sessions/authenticate`,
+    /// one request). Fails for a forged, foreign or expired session (and, when asked of Stytch, a revoked one);
+    /// never returns unverified claims.
+    pub async fn identity(&self) -> Result<SessionMember, Error> {
+        self.starting_now().route().await
     }
 
     /// B1 for the session's organization.
@@ -125,12 +124,19 @@ impl<'a> MemberSessionCalls<'a> {
         Self { options: self.options.starting_now(), ..self.clone() }
     }
 
-    /// Where to send a call that forwards the session: a JWT's claims (Stytch checks them on that call), or
-    /// Stytch's answer for a token.
+    /// Who is behind the session, verified: a JWT locally (unless the policy is remote, or the JWT is older than
+    /// `max_token_age`), otherwise by Stytch.
     async fn route(&mut self) -> Result<SessionMember, Error> {
-        if self.session.is_jwt() {
-            let claimed = session_claims::member_from_jwt(self.session.expose())?;
-            return Ok(claimed.for_forwarding_only());
+        if self.session.is_jwt() && self.verification == SessionVerification::Local {
+            let verified = self.client.verifier().verify(self.client, self.session.expose(), SessionKind::Member, &self.options);
+            match verified.await {
+                Ok(claims) => {
+                    let (organization_id, _) = claims.organization.unwrap_or_default();
+                    return Ok(SessionMember { organization_id, member_id: claims.subject });
+                }
+                Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
+                Err(error) => return Err(error),
+            }
         }
         self.authenticated().await
     }

@@ -1,15 +1,22 @@
 use crate::ext::per_call::per_call_options;
 use crate::ext::transport::CallOptions;
+use crate::ext::verification::SessionKind;
 use crate::models::{RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
-use crate::{Client, Consumer, Error, UserSession};
+use crate::{Client, Consumer, Error, JwtErrorKind, SessionVerification, UserSession};
 
 /// The consumer calls for the user behind a session, from [`Client::as_user`], as the frontend SDK's "Get
 /// Connected Apps" does (the user "inferred from the logged-in user's session").
 ///
-/// Every call is two requests: `POST /v1/sessions/authenticate` gives the user, then the call. For a JWT too: the
-/// consumer endpoints take no session header, so Stytch would not check the JWT on the call itself, and trusting
-/// its unverified `sub` would let a forged JWT name any user. Nothing is cached. One deadline covers each call,
-/// both requests and their retries included.
+/// The consumer endpoints take no session header, so Stytch never checks the session on the call itself: the user
+/// must be verified before it is named in the path.
+///
+/// - **JWT** ([`SessionVerification::Local`], the default): verified here against the project's consumer signing
+///   keys (see [`Client::verify_user_jwt`]); its verified `sub` is the user: **one** request. A JWT that fails
+///   verification is an error and nothing is sent; one older than `max_token_age` is authenticated by Stytch.
+/// - **Token**, or a JWT with [`SessionVerification::Remote`]: `POST /v1/sessions/authenticate` gives the user,
+///   then the call: two requests, and a revoked session fails at once.
+///
+/// One deadline covers each call, every request and retry included.
 ///
 /// ```no_run
 /// # async fn run(client: stytch_connected_apps::Client, token_from_cookie: &str) -> Result<(), stytch_connected_apps::Error> {
@@ -27,35 +34,57 @@ pub struct UserSessionCalls<'a> {
     client: &'a Client,
     session: UserSession,
     options: CallOptions,
+    verification: SessionVerification,
 }
 
 impl<'a> UserSessionCalls<'a> {
     pub(crate) fn new(client: &'a Client, session: UserSession) -> Self {
         let mut options = CallOptions::default();
         options.secrets.add(session.shared());
-        Self { client, session, options }
+        let verification = client.verifier().policy();
+        Self { client, session, options, verification }
     }
 
     per_call_options!();
 
-    /// The user behind the session, as Stytch vouches for it: `POST /v1/sessions/authenticate` (which fails for
-    /// an expired, revoked or forged session).
+    /// Where a JWT is verified for the calls made through this value (overrides the client's
+    /// [`session_verification`](crate::ClientBuilder::session_verification)). A session token always asks Stytch.
+    pub fn verification(mut self, policy: SessionVerification) -> Self {
+        self.verification = policy;
+        self
+    }
+
+    /// The user behind the session, verified: locally for a JWT (no request beyond a key fetch), by Stytch for a
+    /// token or with [`SessionVerification::Remote`] (which also fails for a revoked session).
     pub async fn user_id(&self) -> Result<String, Error> {
-        self.starting_now().authenticate().await
+        self.starting_now().verified_user().await
     }
 
     /// C1 for the session's user.
     pub async fn connected_apps(&self) -> Result<UserConnectedAppsResponse, Error> {
         let mut call = self.starting_now();
-        let user_id = call.authenticate().await?;
+        let user_id = call.verified_user().await?;
         call.consumer().user_connected_apps(&user_id).await
     }
 
     /// C2 for the session's user.
     pub async fn revoke_connected_app(&self, connected_app_id: &str) -> Result<RevokeUserConnectedAppResponse, Error> {
         let mut call = self.starting_now();
-        let user_id = call.authenticate().await?;
+        let user_id = call.verified_user().await?;
         call.consumer().revoke_user_connected_app(&user_id, connected_app_id).await
+    }
+
+    /// The user, verified locally (a JWT, by default) or by Stytch.
+    async fn verified_user(&mut self) -> Result<String, Error> {
+        if self.session.is_jwt() && self.verification == SessionVerification::Local {
+            let verified = self.client.verifier().verify(self.client, self.session.expose(), SessionKind::User, &self.options);
+            match verified.await {
+                Ok(claims) => return Ok(claims.subject),
+                Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.authenticate().await
     }
 
     /// A copy for one user-visible call: its requests share the deadline that starts now.

@@ -12,7 +12,7 @@ use crate::ext::{decode, ids};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
-    MemberConnectedAppsResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
+    MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
     OrganizationConnectedAppsResponse, ResponseMeta, RevokeMemberConnectedAppResponse,
 };
 use crate::{Client, Error, MemberSession};
@@ -130,6 +130,14 @@ impl<'a> B2b<'a> {
             .connected_app_id(connected_app_id)
             .body(serde_json::Map::new());
         self.run(&operations::B4, Box::pin(request.member_session(&self.session).send())).await
+    }
+
+    /// The keys that sign the project's member session JWTs: `GET /v1/b2b/sessions/jwks/{project_id}` (no session
+    /// header). The client fetches and caches them itself to verify JWTs ([`Client::verify_member_jwt`]); this is
+    /// the raw call.
+    pub async fn jwks(&self) -> Result<MemberJwksResponse, Error> {
+        let request = self.client.generated().api_b2b_session_v1_get_jwks().project_id(self.client.project_id());
+        self.clone().without_session().run(&operations::B2B_JWKS, Box::pin(request.send())).await
     }
 
     /// Asks Stytch who is behind a member session (token or JWT): `POST /v1/b2b/sessions/authenticate`, sent

@@ -2,8 +2,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::ext::transport::CallOptions;
+use crate::ext::verification::{SessionKind, Verifier};
 use crate::{
-    B2b, ClientBuilder, Consumer, Error, MemberSession, MemberSessionCalls, Secret, UserSession, UserSessionCalls,
+    B2b, ClientBuilder, Consumer, Error, MemberSession, MemberSessionCalls, MemberSessionClaims, Secret, UserSession,
+    UserSessionCalls, UserSessionClaims,
 };
 
 /// A Stytch Connected Apps client. Cheap to clone; clones share one connection pool.
@@ -24,6 +26,8 @@ pub struct Client {
     generated: crate::generated::Client,
     project_id: Arc<str>,
     session: Option<MemberSession>,
+    /// Session verification settings and the signing-key caches, shared by clones.
+    verifier: Arc<Verifier>,
 }
 
 impl Client {
@@ -42,8 +46,16 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    pub(crate) fn from_parts(generated: crate::generated::Client, project_id: Arc<str>) -> Self {
-        Self { generated, project_id, session: None }
+    pub(crate) fn from_parts(
+        generated: crate::generated::Client,
+        project_id: Arc<str>,
+        verifier: Arc<Verifier>,
+    ) -> Self {
+        Self { generated, project_id, session: None, verifier }
+    }
+
+    pub(crate) fn verifier(&self) -> &Verifier {
+        &self.verifier
     }
 
     /// A copy of this client whose B2B calls carry `session` (`X-Stytch-Member-Session` for a token,
@@ -94,6 +106,33 @@ impl Client {
     /// The consumer calls for the user behind `session`. See [`UserSessionCalls`].
     pub fn as_user(&self, session: UserSession) -> UserSessionCalls<'_> {
         UserSessionCalls::new(self, session)
+    }
+
+    /// Verifies a member session JWT **locally**, against the project's B2B signing keys
+    /// (`GET /v1/b2b/sessions/jwks/{project_id}`, fetched once and cached by this client and its clones):
+    /// `RS256` signature, issuer `stytch.com/{project_id}`, audience, `exp`/`nbf` (with the leeway), the session's
+    /// own expiry, and the `max_token_age` if one is set. No request to Stytch beyond a key fetch. Use the claims
+    /// to authorize in your own code; Stytch's RBAC still applies to calls that forward the JWT.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stytch_connected_apps::Client, jwt_from_cookie: &str) -> Result<(), stytch_connected_apps::Error> {
+    /// let claims = client.verify_member_jwt(jwt_from_cookie).await?;
+    /// if claims.roles.iter().any(|role| role == "stytch_admin") {
+    ///     println!("{} administers {}", claims.member_id, claims.organization_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_member_jwt(&self, jwt: &str) -> Result<MemberSessionClaims, Error> {
+        let options = CallOptions::default().starting_now();
+        Ok(self.verifier.verify(self, jwt, SessionKind::Member, &options).await?.into())
+    }
+
+    /// Verifies a consumer session JWT **locally**, against the project's consumer signing keys
+    /// (`GET /v1/sessions/jwks/{project_id}`), with the same checks as
+    /// [`verify_member_jwt`](Self::verify_member_jwt).
+    pub async fn verify_user_jwt(&self, jwt: &str) -> Result<UserSessionClaims, Error> {
+        let options = CallOptions::default().starting_now();
+        Ok(self.verifier.verify(self, jwt, SessionKind::User, &options).await?.into())
     }
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and

@@ -9,7 +9,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use crate::ext::redact::Secrets;
 use crate::ext::transport::ClientState;
-use crate::{Client, Error, InvalidInput, RetryBudget, RetryPolicy, Secret, Sleep, TokioSleep};
+use crate::ext::verification::{VerificationSettings, Verifier};
+use crate::{Client, Error, InvalidInput, RetryBudget, RetryPolicy, Secret, SessionVerification, Sleep, TokioSleep};
 
 /// Stytch's live environment, used when the project id starts with `project-live-`.
 pub const LIVE_BASE_URL: &str = "https://api.stytch.com";
@@ -56,6 +57,7 @@ pub struct ClientBuilder {
     budget: RetryBudget,
     sleep: Arc<dyn Sleep>,
     allow_insecure_http: bool,
+    verification: VerificationSettings,
 }
 
 impl ClientBuilder {
@@ -73,6 +75,7 @@ impl ClientBuilder {
             budget: RetryBudget::default(),
             sleep: Arc::new(TokioSleep),
             allow_insecure_http: false,
+            verification: VerificationSettings::default(),
         }
     }
 
@@ -152,6 +155,43 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the session-inferred calls verify a session JWT (default [`SessionVerification::Local`]); each
+    /// call can override it.
+    pub fn session_verification(mut self, policy: SessionVerification) -> Self {
+        self.verification.policy = policy;
+        self
+    }
+
+    /// Clock tolerance for a session JWT's `exp`, `nbf` and session expiry (default
+    /// [`DEFAULT_JWT_LEEWAY`](crate::DEFAULT_JWT_LEEWAY), 10 s).
+    pub fn jwt_leeway(mut self, leeway: Duration) -> Self {
+        self.verification.leeway = leeway;
+        self
+    }
+
+    /// A session JWT issued (`iat`) longer ago than this is not trusted locally: the session-inferred calls ask
+    /// Stytch instead (as the official SDKs' `max_token_age`), and [`Client::verify_member_jwt`] refuses it
+    /// ([`JwtErrorKind::TooOld`](crate::JwtErrorKind::TooOld)). Default: none (the JWT's own 5-minute lifetime).
+    pub fn max_token_age(mut self, age: Duration) -> Self {
+        self.verification.max_token_age = Some(age);
+        self
+    }
+
+    /// Cached signing keys older than this are refreshed in the background of the next verification, which still
+    /// uses them (default [`DEFAULT_JWKS_REFRESH_INTERVAL`](crate::DEFAULT_JWKS_REFRESH_INTERVAL), 10 min).
+    pub fn jwks_refresh_interval(mut self, interval: Duration) -> Self {
+        self.verification.timings.refresh_after = interval;
+        self
+    }
+
+    /// After refetching the keys for an unknown `kid`, or a failed fetch, no other refetch for this long (default
+    /// [`DEFAULT_JWKS_REFETCH_COOLDOWN`](crate::DEFAULT_JWKS_REFETCH_COOLDOWN), 30 s): a flood of forged `kid`s
+    /// costs at most one JWKS request per cooldown.
+    pub fn jwks_refetch_cooldown(mut self, cooldown: Duration) -> Self {
+        self.verification.timings.cooldown = cooldown;
+        self
+    }
+
     /// The retry budget this client's calls share; pass a clone to share one budget between clients.
     pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
         self.budget = budget;
@@ -208,6 +248,7 @@ impl ClientBuilder {
         Ok(Client::from_parts(
             crate::generated::Client::new_with_client(&base_url, http, state),
             self.project_id.into(),
+            Arc::new(Verifier::new(self.verification)),
         ))
     }
 }

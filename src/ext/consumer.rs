@@ -6,8 +6,10 @@ use crate::ext::per_call::per_call_options;
 use crate::ext::redact::Secrets;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
+use crate::ext::key_cache::RawJwks;
 use crate::models::{
-    ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserSessionAuthenticateResponse,
+    ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse,
+    UserSessionAuthenticateResponse,
 };
 use crate::{Client, Error, UserSession};
 
@@ -57,6 +59,18 @@ impl<'a> Consumer<'a> {
             format!("/v1/users/{}/connected_apps/{}/revoke", ids::encode(user_id), ids::encode(connected_app_id));
         // The spec declares a required, empty JSON object as the revoke body.
         self.run(&operations::C2, path, Some(serde_json::json!({}))).await
+    }
+
+    /// The keys that sign the project's consumer session JWTs: `GET /v1/sessions/jwks/{project_id}`. The client
+    /// fetches and caches them itself to verify JWTs ([`Client::verify_user_jwt`]); this is the raw call.
+    pub async fn jwks(&self) -> Result<UserJwksResponse, Error> {
+        let path = operations::USER_JWKS.path.replace("{project_id}", &ids::encode(self.client.project_id()));
+        self.run(&operations::USER_JWKS, path, None).await
+    }
+
+    /// A JWKS endpoint's answer, each key kept as raw JSON (for the key cache, which judges keys one by one).
+    pub(crate) async fn key_set(&self, operation: &'static Operation, path: String) -> Result<RawJwks, Error> {
+        self.run(operation, path, None).await
     }
 
     /// Learns the user behind a consumer session: `POST /v1/sessions/authenticate` with the token or JWT.

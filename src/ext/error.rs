@@ -1,10 +1,11 @@
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use reqwest::StatusCode;
 
 use crate::ext::escape::Escaped;
-use crate::{ApiError, ErrorType, TransportError, UnexpectedBody};
+use crate::{ApiError, ErrorType, JwtError, TransportError, UnexpectedBody};
 
 /// Every failure of this crate. Match on the variant, or ask the predicates: [`Error::status`],
 /// [`Error::request_id`], [`Error::error_type`], [`Error::is_retryable`].
@@ -39,6 +40,14 @@ pub enum Error {
     /// An argument was rejected before anything was sent.
     #[error(transparent)]
     InvalidInput(InvalidInput),
+    /// A session JWT was rejected by local verification (signature, issuer, audience, expiry, ...). Nothing was
+    /// sent because of it.
+    #[error(transparent)]
+    SessionJwt(JwtError),
+    /// The project's session signing keys (JWKS) could not be fetched, and no known key could verify the JWT. The
+    /// fetch's own error is inside; one failed fetch is shared by every verification that waited for it.
+    #[error("cannot fetch the project's session signing keys (JWKS): {0}")]
+    Jwks(Arc<Error>),
     /// The client could not be configured (missing environment variable, bad or plain-HTTP base URL, TLS setup).
     #[error("invalid configuration: {}", Escaped(.0))]
     Configuration(Cow<'static, str>),
@@ -50,6 +59,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedBody(e) => Some(e.status),
+            Error::Jwks(e) => e.status(),
             _ => None,
         }
     }
@@ -58,6 +68,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
+            Error::Jwks(e) => e.request_id(),
             _ => None,
         }
     }
@@ -66,6 +77,7 @@ impl Error {
     pub fn error_type(&self) -> Option<&ErrorType> {
         match self {
             Error::Api(e) => e.error_type(),
+            Error::Jwks(e) => e.error_type(),
             _ => None,
         }
     }
@@ -79,14 +91,24 @@ impl Error {
         match self {
             Error::Api(e) => crate::ext::retry::retryable_status(e.status),
             Error::Transport(e) => e.is_retryable(),
-            Error::UnexpectedBody(_) | Error::InvalidInput(_) | Error::Configuration(_) => false,
+            Error::Jwks(e) => e.is_retryable(),
+            Error::UnexpectedBody(_) | Error::InvalidInput(_) | Error::SessionJwt(_) | Error::Configuration(_) => false,
         }
     }
 
-    /// The API error, when Stytch answered with an error status.
+    /// The API error, when Stytch answered with an error status (for a failed JWKS fetch too).
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            Error::Jwks(e) => e.as_api(),
+            _ => None,
+        }
+    }
+
+    /// Why local verification rejected a session JWT, when it did.
+    pub fn as_jwt(&self) -> Option<&JwtError> {
+        match self {
+            Error::SessionJwt(e) => Some(e),
             _ => None,
         }
     }
@@ -120,5 +142,11 @@ impl std::error::Error for InvalidInput {}
 impl From<InvalidInput> for Error {
     fn from(value: InvalidInput) -> Self {
         Error::InvalidInput(value)
+    }
+}
+
+impl From<JwtError> for Error {
+    fn from(value: JwtError) -> Self {
+        Error::SessionJwt(value)
     }
 }

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
+pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
+pub use crate::generated::types::ApiSessionV1Jwk as Jwk;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
 pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
 pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
@@ -57,6 +59,21 @@ response_meta! {
     RevokeUserConnectedAppResponse => |r| Some(&r.request_id);
     MemberSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
     UserSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
+    MemberJwksResponse => |r| Some(&r.request_id);
+    UserJwksResponse => |r| Some(&r.request_id);
+}
+
+/// `GET /v1/sessions/jwks/{project_id}` response (`api_session_v1_GetJWKSResponse`): the keys that sign the
+/// project's consumer session JWTs. The keys are the generated [`Jwk`] (the B2B spec declares the same schema).
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct UserJwksResponse {
+    /// The project's JSON Web Keys; during a rotation, the old and the new.
+    pub keys: Vec<Jwk>,
+    /// Globally unique UUID that is returned with every API call.
+    pub request_id: String,
+    /// The HTTP status code of the response.
+    pub status_code: i32,
 }
 
 /// **C1** response (`api_user_v1_ConnectedAppsResponse`): the Connected Apps a User has authorized.

@@ -1,4 +1,4 @@
-//! The six operations: their ids (progenitor's, snake_cased), methods and path templates, for errors and traces.
+//! The operations: their ids (progenitor's, snake_cased), methods and path templates, for errors and traces.
 
 use reqwest::Method;
 
@@ -50,3 +50,9 @@ pub(crate) const MEMBER_SESSION_AUTHENTICATE: Operation =
 
 pub(crate) const USER_SESSION_AUTHENTICATE: Operation =
     Operation { id: "api_session_v1_authenticate", method: Method::POST, path: "/v1/sessions/authenticate" };
+
+pub(crate) const B2B_JWKS: Operation =
+    Operation { id: "api_b2b_session_v1_get_jwks", method: Method::GET, path: "/v1/b2b/sessions/jwks/{project_id}" };
+
+pub(crate) const USER_JWKS: Operation =
+    Operation { id: "api_session_v1_get_jwks", method: Method::GET, path: "/v1/sessions/jwks/{project_id}" };

@@ -251,3 +251,74 @@ pub async fn assert_each_sends(server: &MockServer, client: &Client, ops: &[Op],
 pub async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("the call hung")
 }
+
+/// Session JWTs signed like Stytch's (RS256, the emulator's first test key) for `PROJECT_ID`, and the JWKS that
+/// verifies them, for the httpmock suites.
+pub mod jwt {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use serde_json::{Value, json};
+    use stytch_connected_apps::emulator::SigningKey;
+
+    use super::{MEMBER, ORG, PROJECT_ID, USER};
+
+    pub fn now() -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    }
+
+    /// A member session's claims, issued now, valid 5 minutes.
+    pub fn member_claims() -> Value {
+        let now = now();
+        json!({
+            "sub": MEMBER, "iss": format!("stytch.com/{PROJECT_ID}"), "aud": [PROJECT_ID],
+            "iat": now, "nbf": now, "exp": now + 300,
+            "https://stytch.com/organization": {"organization_id": ORG, "slug": "acme"},
+            "https://stytch.com/session": {
+                "id": "member-session-test-1", "started_at": "2021-08-28T00:41:58Z",
+                "last_accessed_at": "2021-08-28T00:41:58Z", "expires_at": "2100-01-01T00:00:00Z",
+                "roles": ["stytch_member", "stytch_admin"], "authentication_factors": [], "attributes": {}
+            }
+        })
+    }
+
+    /// A user session's claims, issued now, valid 5 minutes.
+    pub fn user_claims() -> Value {
+        let mut claims = member_claims();
+        claims["sub"] = json!(USER);
+        claims.as_object_mut().unwrap().remove("https://stytch.com/organization");
+        claims
+    }
+
+    pub fn member() -> String {
+        SigningKey::generation(0).sign(&member_claims())
+    }
+
+    pub fn user() -> String {
+        SigningKey::generation(0).sign(&user_claims())
+    }
+
+    /// The JWKS body with the keys of these generations.
+    pub fn jwks(generations: &[u32]) -> Value {
+        let keys: Vec<Value> = generations.iter().map(|g| SigningKey::generation(*g).jwk()).collect();
+        json!({"keys": keys, "request_id": super::REQUEST_ID, "status_code": 200})
+    }
+
+    pub fn member_jwks_path() -> String {
+        format!("/v1/b2b/sessions/jwks/{PROJECT_ID}")
+    }
+
+    pub fn user_jwks_path() -> String {
+        format!("/v1/sessions/jwks/{PROJECT_ID}")
+    }
+}
+
+/// The B2B (`member`) or consumer JWKS endpoint answering with key 0, as Stytch's SDKs request it (Basic auth).
+pub async fn mount_jwks(server: &MockServer, member: bool) -> httpmock::Mock<'_> {
+    let path = if member { jwt::member_jwks_path() } else { jwt::user_jwks_path() };
+    server
+        .mock_async(|when, then| {
+            Expect::get(path).matcher(when);
+            then.status(200).json_body(jwt::jwks(&[0]));
+        })
+        .await
+}

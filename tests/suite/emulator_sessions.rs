@@ -5,7 +5,7 @@ use base64::Engine as _;
 use serde_json::json;
 
 use stytch_connected_apps::emulator::*;
-use stytch_connected_apps::{ErrorType, MemberSession, UserSession};
+use stytch_connected_apps::{ErrorType, JwtErrorKind, MemberSession, SessionVerification, UserSession};
 
 async fn start() -> (Emulator, Fixture) {
     let fixture = Fixture::seed();
@@ -29,9 +29,11 @@ async fn an_admin_jwt_needs_one_request_per_call() {
     me.revoke_own_connected_app(SEED_APP).await.unwrap();
     assert!(me.organization_connected_apps().await.unwrap().connected_apps.is_empty());
 
+    // The JWT is verified locally: one key fetch for the client, then one request per call.
     assert_eq!(
         endpoints(&emulator),
         [
+            Endpoint::MemberJwks,
             Endpoint::OrganizationConnectedApps,
             Endpoint::MemberConnectedApps,
             Endpoint::RevokeMemberConnectedApp,
@@ -39,7 +41,7 @@ async fn an_admin_jwt_needs_one_request_per_call() {
             Endpoint::OrganizationConnectedApps,
         ]
     );
-    assert!(emulator.requests().iter().all(|r| r.session == Some("jwt")));
+    assert!(emulator.requests()[1..].iter().all(|r| r.session == Some("jwt")));
 }
 
 #[tokio::test]
@@ -79,25 +81,29 @@ async fn unknown_tokens_and_forged_jwts_get_nothing() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.error_type(), Some(&ErrorType::Other("session_not_found".into())));
 
-    // The globex admin's JWT with its claims rewritten to name acme's admin: the claims are read unverified to
-    // route the call, but the JWT travels with it and Stytch (here, the emulator) does not know it.
+    // The globex admin's JWT with its claims rewritten to name acme's admin: its signature no longer matches, so
+    // local verification refuses it and nothing is sent; asked of Stytch (here, the emulator), it is unknown.
     let real = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
-    let mut parts = real.split('.');
-    let (header, signature) = (parts.next().unwrap(), real.rsplit('.').next().unwrap());
-    let forged_claims =
-        json!({"sub": SEED_ADMIN, "https://stytch.com/organization": {"organization_id": SEED_ORGANIZATION}});
+    let parts: Vec<&str> = real.split('.').collect();
+    let decode = |part: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap();
+    let mut claims: serde_json::Value = serde_json::from_slice(&decode(parts[1])).unwrap();
+    claims["sub"] = json!(SEED_ADMIN);
+    claims["https://stytch.com/organization"] = json!({"organization_id": SEED_ORGANIZATION});
     let forged = format!(
-        "{header}.{}.{signature}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(forged_claims.to_string())
+        "{}.{}.{}",
+        parts[0],
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string()),
+        parts[2]
     );
     let forged = client.as_member(MemberSession::jwt(forged).unwrap());
+    let before = emulator.requests().len();
     let err = forged.organization_connected_apps().await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
-    // The forged claims are readable only as what they are; an identity is what Stytch vouches for, and it
-    // vouches for nothing here.
-    let claimed = forged.unverified_identity().unwrap();
-    assert_eq!((claimed.claimed_organization_id(), claimed.claimed_member_id()), (SEED_ORGANIZATION, SEED_ADMIN));
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::InvalidSignature), "{err}");
     let err = forged.identity().await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::InvalidSignature), "{err}");
+    let sent: Vec<_> = emulator.requests()[before..].iter().map(|r| r.endpoint).collect();
+    assert_eq!(sent, vec![Some(Endpoint::MemberJwks)], "one key fetch, no API call");
+    let err = forged.verification(SessionVerification::Remote).identity().await.unwrap_err();
     assert_eq!(err.as_api().map(|e| e.operation), Some("api_b2b_session_v1_authenticate"), "{err}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
 
@@ -113,6 +119,9 @@ async fn a_user_session_token_or_jwt_lists_and_revokes_the_users_apps() {
     let record = fixture.user_session_of(SEED_USER).unwrap();
 
     let by_jwt = client.as_user(UserSession::jwt(record.session_jwt.as_deref().unwrap()).unwrap());
+    assert_eq!(by_jwt.user_id().await.unwrap(), SEED_USER);
+    assert_eq!(by_jwt.connected_apps().await.unwrap().connected_apps.len(), 1);
+    let by_jwt = by_jwt.verification(SessionVerification::Remote);
     assert_eq!(by_jwt.user_id().await.unwrap(), SEED_USER);
     assert_eq!(by_jwt.connected_apps().await.unwrap().connected_apps.len(), 1);
     let by_token = client.as_user(UserSession::token(SEED_USER_SESSION).unwrap());

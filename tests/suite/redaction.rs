@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::common::*;
 use crate::fault_server::{FaultServer, Step};
-use stytch_connected_apps::{Client, Error, MemberSession, RetryPolicy, UserSession};
+use stytch_connected_apps::{Client, Error, MemberSession, RetryPolicy, SessionVerification, UserSession};
 
 /// Every rendering of an error a caller or a logger could produce.
 pub fn renderings(err: &Error) -> String {
@@ -243,8 +243,13 @@ async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
         }
         Call::Op(Op::C1) => client.as_user(user).connected_apps().await.map(drop),
         Call::Op(Op::C2) => client.as_user(user).revoke_connected_app(APP).await.map(drop),
-        Call::MemberAuthenticate => client.as_member(member).identity().await.map(drop),
-        Call::UserAuthenticate => client.as_user(user).user_id().await.map(drop),
+        // Remote: these calls exist to reach sessions/authenticate, whose answer is the body under test.
+        Call::MemberAuthenticate => {
+            client.as_member(member).verification(SessionVerification::Remote).identity().await.map(drop)
+        }
+        Call::UserAuthenticate => {
+            client.as_user(user).verification(SessionVerification::Remote).user_id().await.map(drop)
+        }
     }
 }
 

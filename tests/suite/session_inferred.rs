@@ -1,23 +1,18 @@
 //! Session-inferred calls (`Client::as_member`, `Client::as_user`) against httpmock: the exact sequence of
-//! requests for each path (one for a member JWT, two for a member token, two for a user session), and the errors
-//! of expired, revoked and foreign sessions.
+//! requests for each path (one for a verified member or user JWT, plus one JWKS fetch per client; two for a token
+//! or with remote verification), and the errors of expired, revoked and foreign sessions.
 
 use base64::Engine as _;
 use httpmock::MockServer;
 use serde_json::json;
 
 use crate::common::*;
-use stytch_connected_apps::{Error, ErrorType, MemberSession, UserSession};
+use stytch_connected_apps::emulator::SigningKey;
+use stytch_connected_apps::{Error, ErrorType, JwtErrorKind, MemberSession, SessionVerification, UserSession};
 
-/// A JWT whose claims name `ORG` and `MEMBER`, the way Stytch's do.
+/// A signed JWT whose claims name `ORG` and `MEMBER`, the way Stytch's do.
 fn member_jwt() -> String {
-    let encode = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    format!(
-        "{}.{}.{}",
-        encode(json!({"alg": "RS256", "typ": "JWT"})),
-        encode(json!({"sub": MEMBER, "https://stytch.com/organization": {"organization_id": ORG, "slug": "acme"}})),
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("signature")
-    )
+    jwt::member()
 }
 
 /// `POST /v1/b2b/sessions/authenticate`'s answer for `SESSION_TOKEN`.
@@ -60,8 +55,9 @@ async fn mount_member_authenticate(server: &MockServer) -> httpmock::Mock<'_> {
 }
 
 #[tokio::test]
-async fn a_member_jwt_is_one_request_per_call_with_organization_and_member_from_its_claims() {
+async fn a_member_jwt_is_one_request_per_call_with_organization_and_member_from_its_verified_claims() {
     let (server, client) = start().await;
+    let jwks = mount_jwks(&server, true).await;
     let jwt = member_jwt();
     let me = client.as_member(MemberSession::jwt(&jwt).unwrap());
     let cases: Vec<(Expect, &str)> = vec![
@@ -91,16 +87,18 @@ async fn a_member_jwt_is_one_request_per_call_with_organization_and_member_from_
         mock.assert_async().await;
         mock.delete_async().await;
     }
-    // What the JWT claims is readable without a request, under a name that says it is unverified.
-    let claimed = me.unverified_identity().unwrap();
-    assert_eq!((claimed.claimed_organization_id(), claimed.claimed_member_id()), (ORG, MEMBER));
+    // The keys were fetched once, for the first call; the identity needs no request at all.
+    let identity = me.identity().await.unwrap();
+    assert_eq!((identity.organization_id.as_str(), identity.member_id.as_str()), (ORG, MEMBER));
+    jwks.assert_calls_async(1).await;
 }
 
 #[tokio::test]
-async fn identity_is_what_stytch_vouches_for_never_the_unverified_claims() {
+async fn identity_is_verified_locally_or_by_stytch_never_taken_from_unverified_claims() {
     let (server, client) = start().await;
+    let jwks = mount_jwks(&server, true).await;
     let jwt = member_jwt();
-    // Stytch answers for another member than the JWT claims: identity() reports Stytch's answer.
+    // Asked of Stytch (remote policy), the answer is Stytch's, even where it differs from the JWT's claims.
     let mut answer = member_session_authenticated();
     answer["member_session"]["member_id"] = json!("member-test-vouched");
     let authenticate = server
@@ -110,14 +108,23 @@ async fn identity_is_what_stytch_vouches_for_never_the_unverified_claims() {
         })
         .await;
 
-    let identity = client.as_member(MemberSession::jwt(&jwt).unwrap()).identity().await.unwrap();
+    let local = client.as_member(MemberSession::jwt(&jwt).unwrap()).identity().await.unwrap();
+    let remote = client
+        .as_member(MemberSession::jwt(&jwt).unwrap())
+        .verification(SessionVerification::Remote)
+        .identity()
+        .await
+        .unwrap();
 
-    authenticate.assert_async().await;
-    assert_eq!((identity.organization_id.as_str(), identity.member_id.as_str()), (ORG, "member-test-vouched"));
-    // A token has no claims to read: the unverified accessor refuses instead of guessing.
-    let token = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
-    let err = token.unverified_identity().unwrap_err();
-    assert!(err.to_string().contains("identity()"), "{err}");
+    assert_eq!((local.organization_id.as_str(), local.member_id.as_str()), (ORG, MEMBER));
+    assert_eq!((remote.organization_id.as_str(), remote.member_id.as_str()), (ORG, "member-test-vouched"));
+    jwks.assert_calls_async(1).await;
+    authenticate.assert_calls_async(1).await;
+    // A JWT whose signature does not verify is no identity, and nothing asks Stytch about it.
+    let mut tampered = jwt.clone();
+    tampered.insert(jwt.find('.').unwrap() + 5, 'A');
+    let err = client.as_member(MemberSession::jwt(&tampered).unwrap()).identity().await.unwrap_err();
+    assert!(err.as_jwt().is_some(), "{err:?}");
     authenticate.assert_calls_async(1).await;
 }
 
@@ -189,6 +196,7 @@ async fn an_expired_or_revoked_member_token_stops_at_authenticate() {
 #[tokio::test]
 async fn a_foreign_jwt_is_refused_by_stytch_on_the_call_itself() {
     let (server, client) = start().await;
+    mount_jwks(&server, true).await;
     let jwt = member_jwt();
     let call = server
         .mock_async(|when, then| {
@@ -208,28 +216,42 @@ async fn a_malformed_jwt_or_one_without_the_claims_sends_nothing() {
     let (server, client) = start().await;
     let anything = catch_all(&server).await;
     let encode = |v: serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    let without_org = format!("e30.{}.c2ln", encode(json!({"sub": MEMBER})));
-    for jwt in ["not-a-jwt", "a.b", "a.%%%.c", without_org.as_str()] {
+    let mut claims = jwt::member_claims();
+    claims.as_object_mut().unwrap().remove("https://stytch.com/organization");
+    let without_org = SigningKey::generation(0).sign(&claims);
+    let no_alg = format!("e30.{}.c2ln", encode(jwt::member_claims()));
+    let cases = [
+        ("not-a-jwt", JwtErrorKind::Malformed),
+        ("a.b", JwtErrorKind::Malformed),
+        ("a.%%%.c", JwtErrorKind::Malformed),
+        (no_alg.as_str(), JwtErrorKind::UnsupportedAlgorithm),
+        (without_org.as_str(), JwtErrorKind::MissingClaim("https://stytch.com/organization.organization_id")),
+    ];
+    for (jwt, kind) in cases {
         // Each is a legal header value: the JWT check, not the session check, must reject it.
         let session = MemberSession::jwt(jwt).unwrap();
         let err = client.as_member(session).own_connected_apps().await.unwrap_err();
-        let Error::InvalidInput(input) = &err else { panic!("{jwt}: {err:?}") };
-        assert_eq!(input.what, "member session JWT");
+        let Error::SessionJwt(rejected) = &err else { panic!("{jwt}: {err:?}") };
+        assert_eq!((rejected.what, rejected.kind), ("member session JWT", kind), "{jwt}");
         assert!(!err.to_string().contains(jwt), "{err}");
     }
     anything.assert_calls_async(0).await;
 }
 
 #[tokio::test]
-async fn a_user_session_is_authenticated_first_for_tokens_and_jwts_alike() {
+async fn a_user_jwt_is_one_request_a_token_or_remote_verification_two() {
     let (server, client) = start().await;
-    for (session, body) in [
-        (UserSession::token(SESSION_TOKEN).unwrap(), json!({"session_token": SESSION_TOKEN})),
-        (UserSession::jwt(SESSION_JWT).unwrap(), json!({"session_jwt": SESSION_JWT})),
+    let jwks = mount_jwks(&server, false).await;
+    let user_jwt = jwt::user();
+    for (session, authenticated_with) in [
+        (UserSession::jwt(&user_jwt).unwrap(), None),
+        (UserSession::token(SESSION_TOKEN).unwrap(), Some(json!({"session_token": SESSION_TOKEN}))),
+        (UserSession::jwt(&user_jwt).unwrap(), Some(json!({"session_jwt": user_jwt}))),
     ] {
         let authenticate = server
             .mock_async(|when, then| {
-                Expect::post_json("/v1/sessions/authenticate", body.clone()).matcher(when);
+                let body = authenticated_with.clone().unwrap_or(json!({"never": true}));
+                Expect::post_json("/v1/sessions/authenticate", body).matcher(when);
                 then.status(200).json_body(user_session_authenticated());
             })
             .await;
@@ -246,18 +268,23 @@ async fn a_user_session_is_authenticated_first_for_tokens_and_jwts_alike() {
             })
             .await;
 
+        let remote = authenticated_with.as_ref().is_some_and(|body| body.get("session_jwt").is_some());
         let me = client.as_user(session);
+        let me = if remote { me.verification(SessionVerification::Remote) } else { me };
         let apps = me.connected_apps().await.unwrap();
         me.revoke_connected_app(APP).await.unwrap();
 
         assert_eq!(apps.connected_apps[0].scopes_granted, "openid profile email");
-        authenticate.assert_calls_async(2).await;
+        let expected_authentications = if authenticated_with.is_some() { 2 } else { 0 };
+        authenticate.assert_calls_async(expected_authentications).await;
         list.assert_async().await;
         revoke.assert_async().await;
         for mock in [authenticate, list, revoke] {
             mock.delete_async().await;
         }
     }
+    // One key fetch for the whole client: the JWT's two local verifications shared it.
+    jwks.assert_calls_async(1).await;
 }
 
 #[tokio::test]

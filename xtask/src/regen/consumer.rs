@@ -8,8 +8,8 @@ use serde_json::Value as Json;
 /// The JSON Schema of a handwritten model, by its Rust name.
 pub fn model_schema(rust_name: &str) -> Option<Json> {
     use stytch_connected_apps::models::{
-        RevokeUserConnectedAppResponse, UserConnectedApp, UserConnectedAppsResponse, UserSessionAuthenticateResponse,
-        UserSessionDetails,
+        Jwk, RevokeUserConnectedAppResponse, UserConnectedApp, UserConnectedAppsResponse, UserJwksResponse,
+        UserSessionAuthenticateResponse, UserSessionDetails,
     };
     let schema = match rust_name {
         "UserConnectedAppsResponse" => schemars::schema_for!(UserConnectedAppsResponse),
@@ -17,6 +17,9 @@ pub fn model_schema(rust_name: &str) -> Option<Json> {
         "RevokeUserConnectedAppResponse" => schemars::schema_for!(RevokeUserConnectedAppResponse),
         "UserSessionAuthenticateResponse" => schemars::schema_for!(UserSessionAuthenticateResponse),
         "UserSessionDetails" => schemars::schema_for!(UserSessionDetails),
+        "UserJwksResponse" => schemars::schema_for!(UserJwksResponse),
+        // The generated B2B type the consumer JWKS model reuses: the Consumer spec must agree with it too.
+        "ApiSessionV1Jwk" => schemars::schema_for!(Jwk),
         _ => return None,
     };
     serde_json::to_value(schema).ok()

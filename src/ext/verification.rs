@@ -1,0 +1,129 @@
+//! Local session verification: the policy ([`SessionVerification`]), its settings, and the per-client verifier
+//! that owns the two key caches (member and user JWKS). See SECURITY.md "Session verification".
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use crate::ext::jwt_crypto;
+use crate::ext::jwt_error::{JwtError, JwtErrorKind};
+use crate::ext::jwt_verify::{self, Expected, Verified};
+use crate::ext::key_cache::{CacheTimings, KeyCache, KeySource};
+use crate::ext::transport::CallOptions;
+use crate::{Client, Error};
+
+/// Default tolerance for `exp`, `nbf` and the session's expiry.
+pub const DEFAULT_JWT_LEEWAY: Duration = Duration::from_secs(10);
+/// Default age after which cached keys are refreshed (in the background of a call).
+pub const DEFAULT_JWKS_REFRESH_INTERVAL: Duration = Duration::from_secs(10 * 60);
+/// Default minimum time between two refetches for an unknown `kid`, and after a failed fetch.
+pub const DEFAULT_JWKS_REFETCH_COOLDOWN: Duration = Duration::from_secs(30);
+
+/// Where the session-inferred calls ([`Client::as_member`], [`Client::as_user`]) verify a session **JWT**.
+/// Session tokens carry no claims: Stytch always authenticates them (`sessions/authenticate`).
+///
+/// ```
+/// use stytch_connected_apps::{Client, SessionVerification};
+/// let client = Client::builder("project-test-1", "secret-test-2")
+///     .session_verification(SessionVerification::Remote) // every JWT asks Stytch
+///     .build()?;
+/// # Ok::<(), stytch_connected_apps::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionVerification {
+    /// Verified here, against the project's JWKS (fetched once and cached): signature, issuer, audience, expiry
+    /// and the session's expiry. No request to Stytch per JWT. A session revoked within the JWT's lifetime (at
+    /// most 5 minutes) is still accepted until the JWT expires, as with every SDK's local verification; set
+    /// [`ClientBuilder::max_token_age`](crate::ClientBuilder::max_token_age) to ask Stytch for older JWTs.
+    #[default]
+    Local,
+    /// Asked of Stytch on every call (`POST /v1/b2b/sessions/authenticate` or `/v1/sessions/authenticate`): one
+    /// more request, and a revoked session fails at once.
+    Remote,
+}
+
+/// The verification settings a client is built with.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VerificationSettings {
+    pub(crate) policy: SessionVerification,
+    pub(crate) leeway: Duration,
+    pub(crate) max_token_age: Option<Duration>,
+    pub(crate) timings: CacheTimings,
+}
+
+impl Default for VerificationSettings {
+    fn default() -> Self {
+        Self {
+            policy: SessionVerification::Local,
+            leeway: DEFAULT_JWT_LEEWAY,
+            max_token_age: None,
+            timings: CacheTimings {
+                refresh_after: DEFAULT_JWKS_REFRESH_INTERVAL,
+                cooldown: DEFAULT_JWKS_REFETCH_COOLDOWN,
+            },
+        }
+    }
+}
+
+/// Whose session a JWT is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SessionKind {
+    Member,
+    User,
+}
+
+/// A client's verifier: settings and the two key caches, shared by the client's clones.
+pub(crate) struct Verifier {
+    settings: VerificationSettings,
+    member_keys: Arc<KeyCache>,
+    user_keys: Arc<KeyCache>,
+}
+
+impl Verifier {
+    pub(crate) fn new(settings: VerificationSettings) -> Self {
+        Self {
+            settings,
+            member_keys: Arc::new(KeyCache::new(KeySource::Member, settings.timings)),
+            user_keys: Arc::new(KeyCache::new(KeySource::User, settings.timings)),
+        }
+    }
+
+    /// The client's policy.
+    pub(crate) fn policy(&self) -> SessionVerification {
+        self.settings.policy
+    }
+
+    /// Verifies a session JWT of `kind` locally: header and claims first (no key needed to refuse those), then
+    /// the key named by `kid` (cached, or fetched within `options`' deadline), then the signature.
+    pub(crate) async fn verify(
+        &self,
+        client: &Client,
+        jwt: &str,
+        kind: SessionKind,
+        options: &CallOptions,
+    ) -> Result<Verified, Error> {
+        let (what, keys) = match kind {
+            SessionKind::Member => ("member session JWT", &self.member_keys),
+            SessionKind::User => ("user session JWT", &self.user_keys),
+        };
+        if jwt_crypto::provider().is_none() {
+            return Err(JwtError::new(what, JwtErrorKind::NoCryptoBackend).into());
+        }
+        let expected = Expected {
+            what,
+            project_id: client.project_id(),
+            leeway: self.settings.leeway,
+            max_token_age: self.settings.max_token_age,
+            now: SystemTime::now(),
+        };
+        let checked = jwt_verify::check(jwt, &expected, kind == SessionKind::Member)?;
+        let key = keys.key(&checked.kid, what, client, options).await?;
+        Ok(checked.signed_by(jwt, &key)?)
+    }
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
