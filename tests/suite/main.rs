@@ -21,6 +21,8 @@ mod errors;
 mod faults;
 mod https_only;
 mod ids;
+mod jwks_cache;
+mod jwt_forged;
 mod properties;
 mod redaction;
 mod secrets;

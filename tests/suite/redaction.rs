@@ -241,8 +241,11 @@ async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
         Call::Op(op @ (Op::B1 | Op::B2 | Op::B3 | Op::B4)) => {
             op.call(&client.with_member_session(member)).await.map(drop)
         }
-        Call::Op(Op::C1) => client.as_user(user).connected_apps().await.map(drop),
-        Call::Op(Op::C2) => client.as_user(user).revoke_connected_app(APP).await.map(drop),
+        // Remote: the body under test is sessions/authenticate's or the call's (a local JWT check would stop first).
+        Call::Op(Op::C1) => client.as_user(user).verification(SessionVerification::Remote).connected_apps().await.map(drop),
+        Call::Op(Op::C2) => {
+            client.as_user(user).verification(SessionVerification::Remote).revoke_connected_app(APP).await.map(drop)
+        }
         // Remote: these calls exist to reach sessions/authenticate, whose answer is the body under test.
         Call::MemberAuthenticate => {
             client.as_member(member).verification(SessionVerification::Remote).identity().await.map(drop)
