@@ -13,7 +13,7 @@ use std::env;
 use std::process::ExitCode;
 
 use stytch_connected_apps::emulator::{self, Emulator, Fixture};
-use stytch_connected_apps::{Client, Error, MemberSession};
+use stytch_connected_apps::{Client, Error, MemberSession, UserSession};
 
 /// What to query, and with which sessions.
 struct Story {
@@ -25,6 +25,8 @@ struct Story {
     admin: Option<MemberSession>,
     /// Show a denial with this session of a member without the permission.
     unprivileged: Option<MemberSession>,
+    /// A consumer session JWT whose user's apps are listed with local verification (one request).
+    user_jwt: Option<UserSession>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -46,7 +48,7 @@ async fn main() -> ExitCode {
             }
         },
     };
-    match run(&client, &story).await {
+    match run(&client, &story, _emulator.as_ref()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }
@@ -58,6 +60,8 @@ async fn offline() -> Result<(Client, Story, Emulator), Box<dyn std::error::Erro
     let (admin, member) = (session(emulator::SEED_ADMIN), session(emulator::SEED_MEMBER));
     let emulator = Emulator::start(fixture).await?;
     println!("No STYTCH_PROJECT_ID/STYTCH_SECRET set: using the offline emulator at {}\n", emulator.url());
+    // A fresh JWT, signed by the emulator's key, as Stytch's frontend SDK would hand the user's browser.
+    let user_jwt = emulator.issue_user_jwt(emulator::SEED_USER_SESSION).map(UserSession::jwt).transpose()?;
     let story = Story {
         organization_id: Some(emulator::SEED_ORGANIZATION.into()),
         member_id: Some(emulator::SEED_ADMIN.into()),
@@ -65,6 +69,7 @@ async fn offline() -> Result<(Client, Story, Emulator), Box<dyn std::error::Erro
         connected_app_id: Some(emulator::SEED_APP.into()),
         admin: admin.map(MemberSession::jwt).transpose()?,
         unprivileged: member.map(MemberSession::jwt).transpose()?,
+        user_jwt,
     };
     Ok((emulator.client()?, story, emulator))
 }
@@ -78,6 +83,7 @@ fn real_story() -> Story {
         connected_app_id: var("STYTCH_CONNECTED_APP_ID"),
         admin: None,
         unprivileged: None,
+        user_jwt: var("STYTCH_USER_SESSION_JWT").and_then(|jwt| UserSession::jwt(jwt).ok()),
     };
     if story.organization_id.is_none() && story.user_id.is_none() {
         println!("Set STYTCH_ORGANIZATION_ID (B2B) and/or STYTCH_USER_ID (Consumer) to choose what to list.");
@@ -85,7 +91,7 @@ fn real_story() -> Story {
     story
 }
 
-async fn run(client: &Client, story: &Story) -> Result<(), Error> {
+async fn run(client: &Client, story: &Story, emulator: Option<&Emulator>) -> Result<(), Error> {
     if let Some(org) = &story.organization_id {
         organization_apps(client, org, "1. The organization's installed Connected Apps").await?;
 
@@ -153,6 +159,37 @@ async fn run(client: &Client, story: &Story) -> Result<(), Error> {
                 ]],
             ),
         }
+    }
+    if let Some(session) = &story.user_jwt {
+        section("8. The user behind a session JWT, verified locally against the project's JWKS");
+        let sent_before = emulator.map(|e| e.requests().len());
+        let me = client.as_user(session.clone());
+        let apps = me.connected_apps().await?; // first call: fetches the signing keys, then C1
+        let sent_first = emulator.map(|e| e.requests().len());
+        let again = me.connected_apps().await?; // keys cached: C1 only
+        let sent_second = emulator.map(|e| e.requests().len());
+        let count = |from: Option<usize>, to: Option<usize>| match (from, to) {
+            (Some(from), Some(to)) => (to - from).to_string(),
+            _ => "-".into(),
+        };
+        table(
+            &["CALL", "APPS", "REQUESTS", "WHICH"],
+            [
+                vec![
+                    "first".into(),
+                    apps.connected_apps.len().to_string(),
+                    count(sent_before, sent_first),
+                    "JWKS + C1".into(),
+                ],
+                vec![
+                    "second".into(),
+                    again.connected_apps.len().to_string(),
+                    count(sent_first, sent_second),
+                    "C1".into(),
+                ],
+            ],
+        );
+        println!("  no sessions/authenticate: 1 request per call once the keys are cached (a token needs 2)\n");
     }
     Ok(())
 }

@@ -25,13 +25,13 @@ mod server;
 mod world;
 
 pub use faults::{Fault, JwtFlaw, LoggedRequest};
-pub use keys::SigningKey;
 pub use fixture::{
     Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
     SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_OTHER_ADMIN,
     SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET, SEED_THIRD_PARTY_APP, SEED_USER,
     SEED_USER_SESSION, User, UserSessionRecord, mint_session_jwt,
 };
+pub use keys::SigningKey;
 pub use server::Emulator;
 
 /// The endpoints the emulator serves, for fault scripts and the request log.

@@ -52,8 +52,6 @@ mod retry;
 /// The secret wrapper that never prints.
 mod secret;
 
-/// Local session verification: the policy, its settings, the verifier that owns the key caches.
-mod verification;
 /// Member and user sessions (`X-Stytch-Member-Session`, `X-Stytch-Member-SessionJWT`).
 mod session;
 /// Who is behind a session once verified: [`SessionMember`], [`MemberSessionClaims`], [`UserSessionClaims`].
@@ -64,13 +62,11 @@ mod tls;
 pub(crate) mod transport;
 /// Transport failures and their classification (connect, timeout, I/O, protocol).
 mod transport_error;
+/// Local session verification: the policy, its settings, the verifier that owns the key caches.
+mod verification;
 
 pub use api_error::{ApiError, ErrorDetails, UnexpectedBody};
 // For the emulator, which signs and checks the JWTs it issues with the same code.
-#[cfg(feature = "emulator")]
-pub(crate) use jwt_crypto::provider as jwt_provider;
-#[cfg(feature = "emulator")]
-pub(crate) use jwt_verify::{Expected as JwtExpectations, KeySet, check as check_jwt};
 pub use as_member::MemberSessionCalls;
 pub use as_user::UserSessionCalls;
 pub use b2b::B2b;
@@ -82,7 +78,11 @@ pub use config::{
 pub use consumer::Consumer;
 pub use error::{Error, InvalidInput};
 pub use error_type::ErrorType;
+#[cfg(feature = "emulator")]
+pub(crate) use jwt_crypto::provider as jwt_provider;
 pub use jwt_error::{JwtError, JwtErrorKind};
+#[cfg(feature = "emulator")]
+pub(crate) use jwt_verify::{Expected as JwtExpectations, KeySet, check as check_jwt};
 pub use retry::{RetryBudget, RetryPolicy, Sleep, TokioSleep};
 pub use secret::Secret;
 pub use session::{MemberSession, UserSession};

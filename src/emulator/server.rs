@@ -15,9 +15,9 @@ use axum::routing::{get, post};
 use bytes::Bytes;
 
 use super::faults::{Fault, JwtFlaw, LoggedRequest};
-use super::{Endpoint, SigningKey};
 use super::fixture::Fixture;
 use super::world::{Credentials, Reply, World};
+use super::{Endpoint, SigningKey};
 use crate::{Client, ClientBuilder};
 
 #[derive(Debug)]

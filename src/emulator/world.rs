@@ -66,7 +66,8 @@ impl World {
             let session = self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
             (session.member_id.clone(), Some(session.organization_id.as_str()))
         } else {
-            let session = self.fixture.user_sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
+            let session =
+                self.fixture.user_sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
             (session.user_id.clone(), None)
         };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
@@ -75,8 +76,13 @@ impl World {
         let mut key = self.signing_key();
         match flaw {
             None => {}
-            Some(JwtFlaw::Expired) => (claims.issued_at, claims.not_before, claims.expires_at) = (now - 900, now - 900, now - 600),
-            Some(JwtFlaw::NotYetValid) => (claims.issued_at, claims.not_before, claims.expires_at) = (now, now + 600, now + 900),
+            Some(JwtFlaw::Expired) => {
+                (claims.issued_at, claims.not_before, claims.expires_at) =
+                    (now.saturating_sub(900), now.saturating_sub(900), now.saturating_sub(600))
+            }
+            Some(JwtFlaw::NotYetValid) => {
+                (claims.issued_at, claims.not_before, claims.expires_at) = (now, now + 600, now + 900)
+            }
             Some(JwtFlaw::WrongAudience) => claims.audience = "project-test-someone-else".into(),
             Some(JwtFlaw::WrongIssuer) => claims.issuer = "stytch.com/project-test-someone-else".into(),
             Some(JwtFlaw::SessionExpired) => claims.session_expires_at = SESSION_STARTED_AT.into(),
@@ -245,8 +251,12 @@ impl World {
 
     /// `POST /v1/sessions/authenticate`: the consumer session and its user.
     fn authenticate_user_session(&mut self, body: &[u8]) -> Reply {
-        let found =
-            self.find_session(|f| &f.user_sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body, false);
+        let found = self.find_session(
+            |f| &f.user_sessions,
+            |s| (s.session_token.as_deref(), s.session_jwt.as_deref()),
+            body,
+            false,
+        );
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
@@ -339,7 +349,10 @@ impl World {
             }
             (None, Some(jwt)) => {
                 let id = self.verified_session_id(jwt, true);
-                self.fixture.sessions.iter().find(|s| id.as_deref() == Some(&session_id(s.session_token.as_deref().unwrap_or_default())))
+                self.fixture
+                    .sessions
+                    .iter()
+                    .find(|s| id.as_deref() == Some(&session_id(s.session_token.as_deref().unwrap_or_default())))
             }
         };
         let Some(session) = session.cloned() else {

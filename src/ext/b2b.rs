@@ -12,8 +12,9 @@ use crate::ext::{decode, ids};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
-    MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
-    OrganizationConnectedAppsResponse, ResponseMeta, RevokeMemberConnectedAppResponse,
+    MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse,
+    OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, ResponseMeta,
+    RevokeMemberConnectedAppResponse,
 };
 use crate::{Client, Error, MemberSession};
 

@@ -123,16 +123,14 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn verify_member_jwt(&self, jwt: &str) -> Result<MemberSessionClaims, Error> {
-        let options = CallOptions::default().starting_now();
-        Ok(self.verifier.verify(self, jwt, SessionKind::Member, &options).await?.into())
+        Ok(self.verifier.verify(self, jwt, SessionKind::Member).await?.into())
     }
 
     /// Verifies a consumer session JWT **locally**, against the project's consumer signing keys
     /// (`GET /v1/sessions/jwks/{project_id}`), with the same checks as
     /// [`verify_member_jwt`](Self::verify_member_jwt).
     pub async fn verify_user_jwt(&self, jwt: &str) -> Result<UserSessionClaims, Error> {
-        let options = CallOptions::default().starting_now();
-        Ok(self.verifier.verify(self, jwt, SessionKind::User, &options).await?.into())
+        Ok(self.verifier.verify(self, jwt, SessionKind::User).await?.into())
     }
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and

@@ -1,12 +1,12 @@
 use serde::de::DeserializeOwned;
 
 use crate::TransportError;
+use crate::ext::key_cache::RawJwks;
 use crate::ext::operations::{self, Operation};
 use crate::ext::per_call::per_call_options;
 use crate::ext::redact::Secrets;
 use crate::ext::transport::{self, CallOptions};
 use crate::ext::{decode, ids};
-use crate::ext::key_cache::RawJwks;
 use crate::models::{
     ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse,
     UserSessionAuthenticateResponse,

@@ -19,9 +19,10 @@ use crate::ext::jwt_error::{JwtError, JwtErrorKind};
 /// Longer JWTs are refused before any parsing (Stytch's are about 1 KiB; custom claims can add some).
 pub(crate) const MAX_JWT_BYTES: usize = 16 * 1024;
 /// Keys with a shorter modulus are ignored (what aws-lc accepts for RS256, and NIST's floor).
-const MIN_MODULUS_BYTES: usize = 2048 / 8;
-/// Larger moduli are ignored (aws-lc's ceiling; bounds the cost of one verification).
-const MAX_MODULUS_BYTES: usize = 8192 / 8;
+const MIN_MODULUS_BITS: usize = 2048;
+/// Larger moduli are ignored: RustCrypto's `rsa` refuses more than 4096 bits, and every backend must agree on
+/// which keys count (it also bounds the cost of one verification).
+const MAX_MODULUS_BITS: usize = 4096;
 /// Keys beyond this many in one key set are ignored (Stytch serves one, two during a rotation).
 const MAX_KEYS: usize = 16;
 
@@ -43,7 +44,10 @@ impl KeySet {
     /// The usable keys among a JWKS's `keys` (raw JSON, so that a key missing an optional field still counts).
     pub(crate) fn from_jwks(keys: &[Value]) -> Self {
         let mut usable = HashMap::new();
-        for key in keys.iter().take(MAX_KEYS) {
+        for key in keys {
+            if usable.len() == MAX_KEYS {
+                break;
+            }
             let field = |name: &str| key.get(name).and_then(Value::as_str);
             let (Some("RSA"), Some(kid), Some(n), Some(e)) = (field("kty"), field("kid"), field("n"), field("e"))
             else {
@@ -69,13 +73,18 @@ impl KeySet {
     }
 }
 
-/// An RSA public key from a JWK's base64url `n` and `e`, within the modulus bounds.
+/// An RSA public key from a JWK's base64url `n` and `e`: leading zero bytes removed (aws-lc refuses them,
+/// RustCrypto does not: both must see the same key), a modulus of 2048 to 4096 bits, an odd exponent of 3 to 2^32-1.
 fn rsa_key(n: &str, e: &str) -> Option<DecodingKey> {
     let decode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).ok();
     let (n, e) = (decode(n)?, decode(e)?);
-    let modulus = n.iter().skip_while(|b| **b == 0).count();
-    let exponent = e.iter().skip_while(|b| **b == 0).count();
-    if !(MIN_MODULUS_BYTES..=MAX_MODULUS_BYTES).contains(&modulus) || exponent == 0 || exponent > 8 {
+    let strip = |bytes: &[u8]| bytes.iter().position(|b| *b != 0).map(|first| bytes[first..].to_vec());
+    let (n, e) = (strip(&n)?, strip(&e)?);
+    // `n` and `e` are non-empty and start with a non-zero byte here.
+    let bits = (n.len() - 1) * 8 + (8 - n[0].leading_zeros() as usize);
+    let exponent = e.iter().fold(0u64, |value, byte| (value << 8) | u64::from(*byte));
+    let exponent_ok = e.len() <= 4 && exponent >= 3 && exponent % 2 == 1;
+    if !(MIN_MODULUS_BITS..=MAX_MODULUS_BITS).contains(&bits) || !exponent_ok {
         return None;
     }
     Some(DecodingKey::from_rsa_raw_components(&n, &e))
@@ -117,6 +126,9 @@ pub(crate) struct Checked {
     pub(crate) kid: String,
     claims: Verified,
     what: &'static str,
+    /// Older than `max_token_age`: reported only once the signature holds, so that a forged JWT can never pass
+    /// for an authentic old one (which the session-inferred calls would take to Stytch).
+    too_old: bool,
 }
 
 impl Checked {
@@ -132,6 +144,9 @@ impl Checked {
             (provider.verifier_factory)(&Algorithm::RS256, key).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
         let signed = &jwt.as_bytes()[..header.len() + 1 + payload.len()];
         verifier.verify(signed, &signature).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
+        if self.too_old {
+            return Err(fail(JwtErrorKind::TooOld));
+        }
         Ok(self.claims)
     }
 }
@@ -146,6 +161,10 @@ pub(crate) fn check(jwt: &str, expected: &Expected<'_>, member: bool) -> Result<
     if header_json.get("alg").and_then(Value::as_str) != Some("RS256") {
         return Err(JwtError::new(what, JwtErrorKind::UnsupportedAlgorithm));
     }
+    // Critical extensions we do not implement must make the JWT invalid (RFC 7515 §4.1.11); Stytch sets none.
+    if header_json.contains_key("crit") {
+        return Err(malformed());
+    }
     // jsonwebtoken's typed header as well: a second, stricter parse of the same bytes.
     let typed = jsonwebtoken::decode_header(jwt).map_err(|_| malformed())?;
     if typed.alg != Algorithm::RS256 {
@@ -154,13 +173,17 @@ pub(crate) fn check(jwt: &str, expected: &Expected<'_>, member: bool) -> Result<
     let kid = typed.kid.filter(|kid| !kid.is_empty());
     let kid = kid.ok_or_else(|| JwtError::new(what, JwtErrorKind::MissingClaim("kid")))?;
     let claims: Map<String, Value> = decode_json(payload).ok_or_else(malformed)?;
-    let claims = check_claims(claims, expected, member)?;
-    Ok(Checked { kid, claims, what })
+    let (claims, too_old) = check_claims(claims, expected, member)?;
+    Ok(Checked { kid, claims, what, too_old })
 }
 
 /// The claim checks, in the order a reader expects the errors: who issued it, for whom, when, which session.
-/// `TooOld` comes last: it is the one failure after which asking Stytch may still succeed.
-fn check_claims(mut claims: Map<String, Value>, expected: &Expected<'_>, member: bool) -> Result<Verified, JwtError> {
+/// The age check is returned apart (`true`: older than `max_token_age`) for [`Checked::signed_by`] to report.
+fn check_claims(
+    mut claims: Map<String, Value>,
+    expected: &Expected<'_>,
+    member: bool,
+) -> Result<(Verified, bool), JwtError> {
     let what = expected.what;
     let fail = |kind| JwtError::new(what, kind);
     let now = seconds(expected.now);
@@ -189,14 +212,19 @@ fn check_claims(mut claims: Map<String, Value>, expected: &Expected<'_>, member:
         return Err(fail(JwtErrorKind::NotYetValid));
     }
     let issued = number(&claims, "iat", what)?;
-    let subject = text(&claims, "sub", what)?.filter(|s| !s.is_empty()).ok_or_else(|| fail(JwtErrorKind::MissingClaim("sub")))?;
+    if issued.is_some_and(|issued| now + leeway < issued) {
+        return Err(fail(JwtErrorKind::NotYetValid));
+    }
+    let subject =
+        text(&claims, "sub", what)?.filter(|s| !s.is_empty()).ok_or_else(|| fail(JwtErrorKind::MissingClaim("sub")))?;
 
     let session = claims.get(SESSION_CLAIM).and_then(Value::as_object);
     let session = session.ok_or_else(|| fail(JwtErrorKind::MissingClaim(SESSION_CLAIM)))?;
     let session_id = session.get("id").and_then(Value::as_str).filter(|s| !s.is_empty());
     let session_id = session_id.ok_or_else(|| fail(JwtErrorKind::MissingClaim("https://stytch.com/session.id")))?;
     let session_end = session.get("expires_at").and_then(Value::as_str);
-    let session_end = session_end.ok_or_else(|| fail(JwtErrorKind::MissingClaim("https://stytch.com/session.expires_at")))?;
+    let session_end =
+        session_end.ok_or_else(|| fail(JwtErrorKind::MissingClaim("https://stytch.com/session.expires_at")))?;
     let session_end = humantime::parse_rfc3339_weak(session_end).map_err(|_| fail(JwtErrorKind::Malformed))?;
     if now > seconds(session_end) + leeway {
         return Err(fail(JwtErrorKind::SessionExpired));
@@ -211,19 +239,21 @@ fn check_claims(mut claims: Map<String, Value>, expected: &Expected<'_>, member:
     let organization = if member {
         let claim = claims.get(ORGANIZATION_CLAIM).and_then(Value::as_object);
         let id = claim.and_then(|c| c.get("organization_id")).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let id = id.ok_or_else(|| fail(JwtErrorKind::MissingClaim("https://stytch.com/organization.organization_id")))?;
+        let id =
+            id.ok_or_else(|| fail(JwtErrorKind::MissingClaim("https://stytch.com/organization.organization_id")))?;
         let slug = claim.and_then(|c| c.get("slug")).and_then(Value::as_str).map(str::to_owned);
         Some((id.to_owned(), slug))
     } else {
         None
     };
 
-    if let Some(max_age) = expected.max_token_age {
-        let issued = issued.ok_or_else(|| fail(JwtErrorKind::MissingClaim("iat")))?;
-        if now - issued > max_age.as_secs_f64() {
-            return Err(fail(JwtErrorKind::TooOld));
+    let too_old = match expected.max_token_age {
+        None => false,
+        Some(max_age) => {
+            let issued = issued.ok_or_else(|| fail(JwtErrorKind::MissingClaim("iat")))?;
+            now - issued > max_age.as_secs_f64()
         }
-    }
+    };
 
     let time = |secs: f64| Duration::try_from_secs_f64(secs).ok().and_then(|d| UNIX_EPOCH.checked_add(d));
     let expires_at = time(expires).ok_or_else(|| fail(JwtErrorKind::Malformed))?;
@@ -233,7 +263,7 @@ fn check_claims(mut claims: Map<String, Value>, expected: &Expected<'_>, member:
     };
     let subject = subject.to_owned();
     claims.retain(|name, _| !REGISTERED.contains(&name.as_str()));
-    Ok(Verified {
+    let verified = Verified {
         subject,
         organization,
         session_id,
@@ -242,7 +272,8 @@ fn check_claims(mut claims: Map<String, Value>, expected: &Expected<'_>, member:
         expires_at,
         session_expires_at: session_end,
         custom_claims: claims,
-    })
+    };
+    Ok((verified, too_old))
 }
 
 /// The three dot-separated parts, or `None`. Length is bounded first.
@@ -280,7 +311,9 @@ fn text<'a>(
 fn number(claims: &Map<String, Value>, name: &'static str, what: &'static str) -> Result<Option<f64>, JwtError> {
     match claims.get(name) {
         None => Ok(None),
-        Some(Value::Number(value)) => value.as_f64().filter(|v| v.is_finite()).map(Some).ok_or(JwtError::new(what, JwtErrorKind::Malformed)),
+        Some(Value::Number(value)) => {
+            value.as_f64().filter(|v| v.is_finite()).map(Some).ok_or(JwtError::new(what, JwtErrorKind::Malformed))
+        }
         Some(_) => Err(JwtError::new(what, JwtErrorKind::Malformed)),
     }
 }

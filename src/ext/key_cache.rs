@@ -16,12 +16,12 @@ use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::ext::ids;
 use crate::ext::jwt_error::{JwtError, JwtErrorKind};
 use crate::ext::jwt_verify::KeySet;
 use crate::ext::operations::{self, Operation};
 use crate::ext::transport::CallOptions;
 use crate::models::ResponseMeta;
-use crate::ext::ids;
 use crate::{Client, Consumer, Error};
 
 /// Which of the two JWKS endpoints a cache reads.
@@ -84,6 +84,8 @@ struct State {
     unknown_kid_refetch: Option<(Instant, u64)>,
     /// A background refresh is running.
     refreshing: bool,
+    /// A fetch is running now (cleared when it ends or is cancelled).
+    in_flight: bool,
 }
 
 /// The keys of one JWKS endpoint.
@@ -120,7 +122,6 @@ impl KeyCache {
         kid: &str,
         what: &'static str,
         client: &Client,
-        options: &CallOptions,
     ) -> Result<Arc<DecodingKey>, Error> {
         let miss = {
             let mut state = self.state();
@@ -138,7 +139,7 @@ impl KeyCache {
             Miss::Fail(error) => return Err(error),
             Miss::Fetch { observed } => observed,
         };
-        self.fetch_once(observed, client, options).await?;
+        self.fetch_once(observed, client).await?;
         self.state().keys.get(kid).ok_or_else(|| JwtError::new(what, JwtErrorKind::UnknownKey).into())
     }
 
@@ -154,8 +155,9 @@ impl KeyCache {
             };
         }
         match state.unknown_kid_refetch {
-            // The refetch asked for is still running: wait for it rather than answer "unknown".
-            Some((_, asked_at)) if asked_at == state.attempts => Miss::Fetch { observed: asked_at },
+            // The refetch asked for is still running: wait for it rather than answer "unknown". (One that was
+            // cancelled is not: then the cooldown below applies, so cancelled callers cannot defeat it.)
+            Some((_, asked_at)) if asked_at == state.attempts && state.in_flight => Miss::Fetch { observed: asked_at },
             Some((at, _)) if recently(Some(at)) => Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
             _ => {
                 state.unknown_kid_refetch = Some((now, state.attempts));
@@ -181,28 +183,33 @@ impl KeyCache {
         };
         let (cache, client) = (self.clone(), client.clone());
         runtime.spawn(async move {
+            // Cleared however the task ends (completed, cancelled with its runtime, or panicked).
+            let _refreshing = Flag(&cache, |state| state.refreshing = false);
             let observed = cache.state().attempts;
             // A failure is recorded in the state; the known keys stay in use.
-            let _ = cache.fetch_once(observed, &client, &CallOptions::default()).await;
-            cache.state().refreshing = false;
+            let _ = cache.fetch_once(observed, &client).await;
         });
     }
 
-    /// Fetches the key set, unless a fetch completed since `observed` (then its outcome is this one's).
-    async fn fetch_once(&self, observed: u64, client: &Client, options: &CallOptions) -> Result<(), Error> {
+    /// Fetches the key set, unless a fetch completed since `observed` (then its outcome is this one's). The fetch
+    /// runs with the client's own timeouts and retries, never one caller's: its outcome is shared by everyone.
+    async fn fetch_once(&self, observed: u64, client: &Client) -> Result<(), Error> {
         let _flight = self.fetching.lock().await;
         {
-            let state = self.state();
+            let mut state = self.state();
             if state.attempts != observed {
                 return match &state.last_failure {
                     None => Ok(()),
                     Some(failure) => Err(Error::Jwks(failure.clone())),
                 };
             }
+            state.in_flight = true;
         }
+        let _in_flight = Flag(self, |state| state.in_flight = false);
         let operation = self.source.operation();
         let path = operation.path.replace("{project_id}", &ids::encode(client.project_id()));
-        let fetched = Consumer::new(client, options.clone()).key_set(operation, path).await;
+        let options = CallOptions::default().starting_now();
+        let fetched = Consumer::new(client, options).key_set(operation, path).await;
         let mut state = self.state();
         state.attempts += 1;
         state.last_attempt_at = Some(Instant::now());
@@ -224,5 +231,14 @@ impl KeyCache {
                 Err(Error::Jwks(failure))
             }
         }
+    }
+}
+
+/// Resets a state flag when dropped: a fetch or refresh that is cancelled must not leave its flag set.
+struct Flag<'a>(&'a KeyCache, fn(&mut State));
+
+impl Drop for Flag<'_> {
+    fn drop(&mut self) {
+        (self.1)(&mut self.0.state());
     }
 }

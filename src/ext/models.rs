@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
 pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
-pub use crate::generated::types::ApiSessionV1Jwk as Jwk;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
 pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
 pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
@@ -15,6 +14,7 @@ pub use crate::generated::types::ApiOrganizationV1OrganizationConnectedApp as Or
 pub use crate::generated::types::ApiOrganizationV1OrganizationConnectedAppActiveMember as ActiveMember;
 pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersConnectedAppsRevokeResponse as RevokeMemberConnectedAppResponse;
 pub use crate::generated::types::ApiOrganizationV1OrganizationsMembersGetConnectedAppsResponse as MemberConnectedAppsResponse;
+pub use crate::generated::types::ApiSessionV1Jwk as Jwk;
 pub use crate::generated::types::StytchErrorEnvelope as ErrorEnvelope;
 
 /// What every response carries besides its payload.

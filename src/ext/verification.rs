@@ -8,7 +8,6 @@ use crate::ext::jwt_crypto;
 use crate::ext::jwt_error::{JwtError, JwtErrorKind};
 use crate::ext::jwt_verify::{self, Expected, Verified};
 use crate::ext::key_cache::{CacheTimings, KeyCache, KeySource};
-use crate::ext::transport::CallOptions;
 use crate::{Client, Error};
 
 /// Default tolerance for `exp`, `nbf` and the session's expiry.
@@ -94,14 +93,8 @@ impl Verifier {
     }
 
     /// Verifies a session JWT of `kind` locally: header and claims first (no key needed to refuse those), then
-    /// the key named by `kid` (cached, or fetched within `options`' deadline), then the signature.
-    pub(crate) async fn verify(
-        &self,
-        client: &Client,
-        jwt: &str,
-        kind: SessionKind,
-        options: &CallOptions,
-    ) -> Result<Verified, Error> {
+    /// the key named by `kid` (cached, or fetched with the client's own timeouts), then the signature.
+    pub(crate) async fn verify(&self, client: &Client, jwt: &str, kind: SessionKind) -> Result<Verified, Error> {
         let (what, keys) = match kind {
             SessionKind::Member => ("member session JWT", &self.member_keys),
             SessionKind::User => ("user session JWT", &self.user_keys),
@@ -117,7 +110,7 @@ impl Verifier {
             now: SystemTime::now(),
         };
         let checked = jwt_verify::check(jwt, &expected, kind == SessionKind::Member)?;
-        let key = keys.key(&checked.kid, what, client, options).await?;
+        let key = keys.key(&checked.kid, what, client).await?;
         Ok(checked.signed_by(jwt, &key)?)
     }
 }

@@ -150,7 +150,8 @@ async fn a_jwks_outage_does_not_fail_verification_with_known_keys() {
     // The one-request consumer path keeps working through the outage too.
     let me = client.as_user(UserSession::jwt(&jwt).unwrap());
     assert_eq!(me.connected_apps().await.unwrap().connected_apps.len(), 1);
-    let refreshes = emulator.requests().iter().filter(|r| r.endpoint == Some(Endpoint::UserJwks) && r.status == 500).count();
+    let refreshes =
+        emulator.requests().iter().filter(|r| r.endpoint == Some(Endpoint::UserJwks) && r.status == 500).count();
     assert!(refreshes >= 1, "the background refreshes did run (and failed)");
 }
 

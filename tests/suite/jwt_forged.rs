@@ -28,7 +28,6 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
     let key = SigningKey::generation(0);
     let claims = jwt::member_claims();
     let now = jwt::now();
-    let header = json!({"alg": "RS256", "typ": "JWT", "kid": key.kid()});
     let valid = key.sign(&claims);
     let parts: Vec<&str> = valid.split('.').collect();
 
@@ -50,19 +49,43 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
 
     vec![
         ("alg none", compact(&json!({"alg": "none", "typ": "JWT"}), &claims, b""), JwtErrorKind::UnsupportedAlgorithm),
-        ("alg none, kid", compact(&json!({"alg": "none", "kid": key.kid()}), &claims, b""), JwtErrorKind::UnsupportedAlgorithm),
-        ("alg None", compact(&json!({"alg": "None", "kid": key.kid()}), &claims, b"x"), JwtErrorKind::UnsupportedAlgorithm),
+        (
+            "alg none, kid",
+            compact(&json!({"alg": "none", "kid": key.kid()}), &claims, b""),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
+        (
+            "alg None",
+            compact(&json!({"alg": "None", "kid": key.kid()}), &claims, b"x"),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
         ("HS256 with the modulus", hs256(&modulus), JwtErrorKind::UnsupportedAlgorithm),
         ("HS256 with the JWK", hs256(key.jwk().to_string().as_bytes()), JwtErrorKind::UnsupportedAlgorithm),
-        ("RS512", compact(&json!({"alg": "RS512", "kid": key.kid()}), &claims, b"x"), JwtErrorKind::UnsupportedAlgorithm),
-        ("PS256", compact(&json!({"alg": "PS256", "kid": key.kid()}), &claims, b"x"), JwtErrorKind::UnsupportedAlgorithm),
+        (
+            "RS512",
+            compact(&json!({"alg": "RS512", "kid": key.kid()}), &claims, b"x"),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
+        (
+            "PS256",
+            compact(&json!({"alg": "PS256", "kid": key.kid()}), &claims, b"x"),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
         ("wrong key", wrong_key, JwtErrorKind::InvalidSignature),
         ("tampered payload", tampered, JwtErrorKind::InvalidSignature),
         ("empty signature", format!("{}.{}.", parts[0], parts[1]), JwtErrorKind::InvalidSignature),
         ("no kid", compact(&json!({"alg": "RS256"}), &claims, b"x"), JwtErrorKind::MissingClaim("kid")),
-        ("wrong iss", key.sign(&with(claims.clone(), "/iss", json!("stytch.com/project-test-other"))), JwtErrorKind::WrongIssuer),
+        (
+            "wrong iss",
+            key.sign(&with(claims.clone(), "/iss", json!("stytch.com/project-test-other"))),
+            JwtErrorKind::WrongIssuer,
+        ),
         ("iss without prefix", key.sign(&with(claims.clone(), "/iss", json!(PROJECT_ID))), JwtErrorKind::WrongIssuer),
-        ("wrong aud", key.sign(&with(claims.clone(), "/aud", json!(["project-test-other"]))), JwtErrorKind::WrongAudience),
+        (
+            "wrong aud",
+            key.sign(&with(claims.clone(), "/aud", json!(["project-test-other"]))),
+            JwtErrorKind::WrongAudience,
+        ),
         ("empty aud", key.sign(&with(claims.clone(), "/aud", json!([]))), JwtErrorKind::WrongAudience),
         ("expired", key.sign(&with(claims.clone(), "/exp", json!(now - 60))), JwtErrorKind::Expired),
         ("not yet valid", key.sign(&with(claims.clone(), "/nbf", json!(now + 600))), JwtErrorKind::NotYetValid),
@@ -165,6 +188,17 @@ async fn max_token_age_sends_older_jwts_to_stytch_and_verify_reports_them() {
     let user = client.as_user(UserSession::jwt(&old).unwrap()).user_id().await.unwrap();
     assert_eq!(user, USER);
     authenticate.assert_async().await;
+    // An old JWT whose signature does not hold is a forgery, not an old session: refused, Stytch never asked.
+    let parts: Vec<&str> = old.split('.').collect();
+    let mut signature = parts[2].to_owned();
+    let flipped = if signature.as_bytes()[10] == b'A' { "B" } else { "A" };
+    signature.replace_range(10..11, flipped);
+    let forged = format!("{}.{}.{signature}", parts[0], parts[1]);
+    let err = client.verify_user_jwt(&forged).await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::InvalidSignature), "{err}");
+    let err = client.as_user(UserSession::jwt(&forged).unwrap()).user_id().await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::InvalidSignature), "{err}");
+    authenticate.assert_calls_async(1).await;
     // A fresh JWT needs no authenticate.
     assert_eq!(client.as_user(UserSession::jwt(jwt::user()).unwrap()).user_id().await.unwrap(), USER);
     authenticate.assert_calls_async(1).await;

@@ -242,7 +242,9 @@ async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
             op.call(&client.with_member_session(member)).await.map(drop)
         }
         // Remote: the body under test is sessions/authenticate's or the call's (a local JWT check would stop first).
-        Call::Op(Op::C1) => client.as_user(user).verification(SessionVerification::Remote).connected_apps().await.map(drop),
+        Call::Op(Op::C1) => {
+            client.as_user(user).verification(SessionVerification::Remote).connected_apps().await.map(drop)
+        }
         Call::Op(Op::C2) => {
             client.as_user(user).verification(SessionVerification::Remote).revoke_connected_app(APP).await.map(drop)
         }
