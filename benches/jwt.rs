@@ -3,13 +3,16 @@
 //! `as_user(jwt).connected_apps()` with local against remote verification. Talks only to an emulator on 127.0.0.1.
 //!
 //! Baselines: the bare RS256 signature check (ring, the same key and bytes: the floor any verifier pays), and the
-//! remote path (`POST /v1/sessions/authenticate` to the emulator on loopback, which is what a session cost before
-//! local verification; against real Stytch add a network round trip).
+//! remote path it replaces, `POST /v1/sessions/authenticate` to the emulator on loopback, twice: by plain reqwest +
+//! serde (the floor of any remote check) and by this SDK (`SessionVerification::Remote`, what a session cost before
+//! local verification). Against real Stytch, add a network round trip to both.
 
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use stytch_connected_apps::emulator::{Emulator, Endpoint, Fixture, SEED_USER_SESSION, SigningKey};
+use stytch_connected_apps::emulator::{
+    Emulator, Endpoint, Fixture, SEED_PROJECT_ID, SEED_SECRET, SEED_USER_SESSION, SigningKey,
+};
 use stytch_connected_apps::{Client, SessionVerification, UserSession};
 
 fn main() {
@@ -36,8 +39,26 @@ async fn run(iterations: u32) {
         key.verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature).is_ok()
     };
 
+    // Baseline 2: the remote check by hand, plain reqwest + serde.
+    let plain = reqwest::Client::new();
+    let authenticate_url = format!("{}/v1/sessions/authenticate", emulator.url());
+    let plain_remote = || async {
+        let answer: serde_json::Value = plain
+            .post(&authenticate_url)
+            .basic_auth(SEED_PROJECT_ID, Some(SEED_SECRET))
+            .json(&serde_json::json!({"session_jwt": jwt}))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("JSON");
+        assert!(answer["session"]["user_id"].is_string());
+    };
+
     // Alternate blocks of each side, so that drift hits all of them alike.
-    let (mut local, mut bare, mut remote) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut local, mut bare, mut remote, mut plain_total) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let blocks = 10;
     let per_block = iterations / blocks;
     let remote_per_block = (per_block / 10).max(1);
@@ -58,16 +79,25 @@ async fn run(iterations: u32) {
             me.user_id().await.expect("authenticates");
         }
         remote += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..remote_per_block {
+            plain_remote().await;
+        }
+        plain_total += started.elapsed();
     }
     let per = |total: Duration, n: u32| total.as_secs_f64() / f64::from(n * blocks);
     let (local, bare, remote) = (per(local, per_block), per(bare, per_block), per(remote, remote_per_block));
+    let plain_remote = per(plain_total, remote_per_block);
     println!("verification of one user session JWT, warm key cache ({} verifications per side)", per_block * blocks);
     println!("  local / RSA check alone            {:>6.2}x", local / bare);
-    println!("  local / remote (loopback emulator) {:>6.3}x", local / remote);
+    println!("  local / plain reqwest + serde authenticate (loopback) {:>6.3}x", local / plain_remote);
+    println!("  local / SDK remote authenticate (loopback)            {:>6.3}x", local / remote);
+    println!("  SDK remote / plain reqwest + serde authenticate       {:>6.3}x", remote / plain_remote);
     println!(
-        "  (absolute, this machine: local {:.1} us, RSA alone {:.1} us, remote {:.1} us)",
+        "  (absolute, this machine: local {:.1} us, RSA alone {:.1} us, plain remote {:.1} us, SDK remote {:.1} us)",
         local * 1e6,
         bare * 1e6,
+        plain_remote * 1e6,
         remote * 1e6
     );
 

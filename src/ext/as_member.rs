@@ -128,7 +128,12 @@ impl<'a> MemberSessionCalls<'a> {
     /// `max_token_age`), otherwise by Stytch.
     async fn route(&mut self) -> Result<SessionMember, Error> {
         if self.session.is_jwt() && self.verification == SessionVerification::Local {
-            let verified = self.client.verifier().verify(self.client, self.session.expose(), SessionKind::Member);
+            let verified = self.client.verifier().verify(
+                self.client,
+                self.session.expose(),
+                SessionKind::Member,
+                self.options.deadline_at(&self.client.generated().inner),
+            );
             match verified.await {
                 Ok(claims) => {
                     let (organization_id, _) = claims.organization.unwrap_or_default();

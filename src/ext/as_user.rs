@@ -77,7 +77,12 @@ impl<'a> UserSessionCalls<'a> {
     /// The user, verified locally (a JWT, by default) or by Stytch.
     async fn verified_user(&mut self) -> Result<String, Error> {
         if self.session.is_jwt() && self.verification == SessionVerification::Local {
-            let verified = self.client.verifier().verify(self.client, self.session.expose(), SessionKind::User);
+            let verified = self.client.verifier().verify(
+                self.client,
+                self.session.expose(),
+                SessionKind::User,
+                self.options.deadline_at(&self.client.generated().inner),
+            );
             match verified.await {
                 Ok(claims) => return Ok(claims.subject),
                 Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}

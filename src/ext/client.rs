@@ -123,14 +123,16 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn verify_member_jwt(&self, jwt: &str) -> Result<MemberSessionClaims, Error> {
-        Ok(self.verifier.verify(self, jwt, SessionKind::Member).await?.into())
+        let deadline = CallOptions::default().deadline_at(&self.generated.inner);
+        Ok(self.verifier.verify(self, jwt, SessionKind::Member, deadline).await?.into())
     }
 
     /// Verifies a consumer session JWT **locally**, against the project's consumer signing keys
     /// (`GET /v1/sessions/jwks/{project_id}`), with the same checks as
     /// [`verify_member_jwt`](Self::verify_member_jwt).
     pub async fn verify_user_jwt(&self, jwt: &str) -> Result<UserSessionClaims, Error> {
-        Ok(self.verifier.verify(self, jwt, SessionKind::User).await?.into())
+        let deadline = CallOptions::default().deadline_at(&self.generated.inner);
+        Ok(self.verifier.verify(self, jwt, SessionKind::User, deadline).await?.into())
     }
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and

@@ -33,8 +33,8 @@ pub(crate) const ORGANIZATION_CLAIM: &str = "https://stytch.com/organization";
 /// Claims that are not custom claims.
 const REGISTERED: [&str; 9] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", SESSION_CLAIM, ORGANIZATION_CLAIM];
 
-/// The usable keys of a JWKS, by `kid`: RSA keys for signatures with RS256 (or no `alg`), a modulus of 2048 to
-/// 8192 bits. Others are skipped, not fatal: one odd key must not disable verification with the rest.
+/// The usable keys of a JWKS, by `kid`: RSA keys for signatures with RS256 (or no `alg`) that [`rsa_key`] accepts.
+/// Others are skipped, not fatal: one odd key must not disable verification with the rest.
 #[derive(Clone, Default)]
 pub(crate) struct KeySet {
     keys: HashMap<String, Arc<DecodingKey>>,

@@ -1,12 +1,14 @@
 //! The project's session signing keys (one JWKS endpoint's), cached per client and shared by its clones.
 //!
 //! - **Lazy**: nothing is fetched until a JWT needs a key.
-//! - **Single-flight**: concurrent verifications that need a fetch wait for one request; a fetch that fails is
-//!   shared by every verification that waited for it (an outage is not multiplied by the number of callers).
+//! - **Single-flight**: there is at most one fetch at a time, run in a task of its own; every verification that
+//!   needs it waits for its outcome (each until its own deadline), a failure included, so an outage is not
+//!   multiplied by the number of callers, and a caller that gives up cancels nothing.
 //! - **Stale keys keep verifying**: once the keys are older than the refresh interval, the call that notices
-//!   starts a refresh in the background and verifies with the keys it has.
+//!   starts a refresh in the background and verifies with the keys it has. After a failed fetch, neither a
+//!   refresh nor a first fetch is tried again within the cooldown.
 //! - **Unknown `kid`**: one refetch (a rotation shows up at once), then none for the cooldown, so a flood of
-//!   forged `kid`s costs at most one JWKS request per cooldown.
+//!   forged `kid`s costs at most one JWKS request per cooldown besides the refreshes.
 //! - **Outages**: a failed fetch keeps the keys already known; a 200 with no usable key keeps them too.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +17,7 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use serde_json::Value;
+use tokio::sync::watch;
 
 use crate::ext::ids;
 use crate::ext::jwt_error::{JwtError, JwtErrorKind};
@@ -22,7 +25,7 @@ use crate::ext::jwt_verify::KeySet;
 use crate::ext::operations::{self, Operation};
 use crate::ext::transport::CallOptions;
 use crate::models::ResponseMeta;
-use crate::{Client, Consumer, Error};
+use crate::{Client, Consumer, Error, TransportError};
 
 /// Which of the two JWKS endpoints a cache reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,22 +73,20 @@ impl ResponseMeta for RawJwks {
     }
 }
 
+/// The outcome of one fetch, as every caller waiting for it sees it.
+type Outcome = Option<Result<(), Arc<Error>>>;
+
 #[derive(Default)]
 struct State {
     keys: Arc<KeySet>,
     /// The last fetch that brought keys (`None`: never).
     fetched_at: Option<Instant>,
-    /// Fetch attempts completed so far: a waiter that sees it move knows a fetch finished while it waited.
-    attempts: u64,
-    /// The error of the last attempt, if it failed.
-    last_failure: Option<Arc<Error>>,
-    last_attempt_at: Option<Instant>,
-    /// When the last unknown-`kid` refetch was asked for, and `attempts` at that moment.
-    unknown_kid_refetch: Option<(Instant, u64)>,
-    /// A background refresh is running.
-    refreshing: bool,
-    /// A fetch is running now (cleared when it ends or is cancelled).
-    in_flight: bool,
+    /// The error of the last fetch, if it failed, and when it ended.
+    last_failure: Option<(Arc<Error>, Instant)>,
+    /// When the last refetch for an unknown `kid` started.
+    unknown_kid_refetch_at: Option<Instant>,
+    /// The fetch running now, if any: its outcome, once it has one. There is never more than one.
+    fetch: Option<watch::Receiver<Outcome>>,
 }
 
 /// The keys of one JWKS endpoint.
@@ -93,21 +94,19 @@ pub(crate) struct KeyCache {
     source: KeySource,
     timings: CacheTimings,
     state: Mutex<State>,
-    /// Held while a fetch runs: the single flight.
-    fetching: tokio::sync::Mutex<()>,
 }
 
 /// What a lookup that missed must do.
 enum Miss {
-    /// Fetch (or wait for the fetch that `attempts` says is running), then look again.
-    Fetch { observed: u64 },
+    /// Wait for this fetch (started or joined), then look again.
+    Wait(watch::Receiver<Outcome>),
     /// Answer at once.
     Fail(Error),
 }
 
 impl KeyCache {
     pub(crate) fn new(source: KeySource, timings: CacheTimings) -> Self {
-        Self { source, timings, state: Mutex::new(State::default()), fetching: tokio::sync::Mutex::new(()) }
+        Self { source, timings, state: Mutex::new(State::default()) }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -115,104 +114,107 @@ impl KeyCache {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The key named `kid`, fetching or refreshing the key set as the module docs describe. `options` bound a
-    /// fetch this call makes (its deadline is the caller's).
+    /// The key named `kid`, fetching or refreshing the key set as the module docs describe. A caller waits for a
+    /// fetch until `deadline` at most (its call's); the fetch itself runs in a task of its own, so a caller that
+    /// gives up (deadline, cancellation) never cancels it for the others.
     pub(crate) async fn key(
         self: &Arc<Self>,
         kid: &str,
         what: &'static str,
         client: &Client,
+        deadline: Option<Instant>,
     ) -> Result<Arc<DecodingKey>, Error> {
         let miss = {
             let mut state = self.state();
             if let Some(key) = state.keys.get(kid) {
-                if self.refresh_due(&state) {
-                    state.refreshing = true;
-                    drop(state);
-                    self.refresh_in_background(client);
+                if self.refresh_due(&mut state) {
+                    // In the background: this call verifies with the keys it has.
+                    drop(self.start_fetch(&mut state, client));
                 }
                 return Ok(key);
             }
-            self.on_miss(&mut state, what)
+            self.on_miss(&mut state, what, client)
         };
-        let observed = match miss {
+        let fetch = match miss {
             Miss::Fail(error) => return Err(error),
-            Miss::Fetch { observed } => observed,
+            Miss::Wait(fetch) => fetch,
         };
-        self.fetch_once(observed, client).await?;
+        self.wait(fetch, deadline).await?;
         self.state().keys.get(kid).ok_or_else(|| JwtError::new(what, JwtErrorKind::UnknownKey).into())
     }
 
-    /// Decides what a lookup that found no key does: the first fetch, a refetch for an unknown `kid`, or none.
-    fn on_miss(&self, state: &mut State, what: &'static str) -> Miss {
-        let now = Instant::now();
-        let recently = |at: Option<Instant>| at.is_some_and(|at| now.duration_since(at) < self.timings.cooldown);
+    /// Decides what a lookup that found no key does: join the running fetch, start the first one or a refetch
+    /// for an unknown `kid`, or answer at once (a recent failure, or the unknown-`kid` cooldown).
+    fn on_miss(self: &Arc<Self>, state: &mut State, what: &'static str, client: &Client) -> Miss {
+        if let Some(running) = running(state) {
+            return Miss::Wait(running);
+        }
+        let recently = |at: Option<Instant>| at.is_some_and(|at| at.elapsed() < self.timings.cooldown);
         if state.fetched_at.is_none() {
             // No keys yet. After a failure, the next attempt waits for the cooldown; meanwhile, the same failure.
             return match &state.last_failure {
-                Some(failure) if recently(state.last_attempt_at) => Miss::Fail(Error::Jwks(failure.clone())),
-                _ => Miss::Fetch { observed: state.attempts },
+                Some((failure, at)) if recently(Some(*at)) => Miss::Fail(Error::Jwks(failure.clone())),
+                _ => self.start_fetch(state, client),
             };
         }
-        match state.unknown_kid_refetch {
-            // The refetch asked for is still running: wait for it rather than answer "unknown". (One that was
-            // cancelled is not: then the cooldown below applies, so cancelled callers cannot defeat it.)
-            Some((_, asked_at)) if asked_at == state.attempts && state.in_flight => Miss::Fetch { observed: asked_at },
-            Some((at, _)) if recently(Some(at)) => Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
-            _ => {
-                state.unknown_kid_refetch = Some((now, state.attempts));
-                Miss::Fetch { observed: state.attempts }
-            }
+        if recently(state.unknown_kid_refetch_at) {
+            return Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into());
         }
+        state.unknown_kid_refetch_at = Some(Instant::now());
+        self.start_fetch(state, client)
     }
 
-    /// Keys older than the refresh interval, no refresh running, and no failed attempt within the cooldown.
-    fn refresh_due(&self, state: &State) -> bool {
+    /// Keys older than the refresh interval, no fetch running, and no failed fetch within the cooldown.
+    fn refresh_due(&self, state: &mut State) -> bool {
         let Some(fetched_at) = state.fetched_at else { return false };
-        let failed_recently = state.last_failure.is_some()
-            && state.last_attempt_at.is_some_and(|at| at.elapsed() < self.timings.cooldown);
-        !state.refreshing && !failed_recently && fetched_at.elapsed() >= self.timings.refresh_after
+        let failed_recently = state.last_failure.as_ref().is_some_and(|(_, at)| at.elapsed() < self.timings.cooldown);
+        running(state).is_none() && !failed_recently && fetched_at.elapsed() >= self.timings.refresh_after
     }
 
-    /// Starts a refresh that outlives the call that noticed the keys were stale. Without a tokio runtime (the
-    /// HTTP client needs one anyway) the refresh is left to a later call.
-    fn refresh_in_background(self: &Arc<Self>, client: &Client) {
+    /// Starts the one fetch, in a task of its own; `state.fetch` holds it until it ends, however it ends. Without
+    /// a tokio runtime (the HTTP client needs one anyway) nothing can be fetched.
+    fn start_fetch(self: &Arc<Self>, state: &mut State, client: &Client) -> Miss {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            self.state().refreshing = false;
-            return;
+            return Miss::Fail(Error::Configuration("fetching the JWKS needs a tokio runtime".into()));
         };
+        let (done, outcome) = watch::channel(None);
+        state.fetch = Some(outcome.clone());
         let (cache, client) = (self.clone(), client.clone());
+        // `state.fetch` is cleared when the task ends; a task dropped before it ever ran (its runtime shut down)
+        // is noticed by `running`: its channel is closed without an outcome.
         runtime.spawn(async move {
-            // Cleared however the task ends (completed, cancelled with its runtime, or panicked).
-            let _refreshing = Flag(&cache, |state| state.refreshing = false);
-            let observed = cache.state().attempts;
-            // A failure is recorded in the state; the known keys stay in use.
-            let _ = cache.fetch_once(observed, &client).await;
+            let _running = Running(&cache);
+            let result = cache.fetch(&client).await;
+            let _ = done.send(Some(result));
         });
+        Miss::Wait(outcome)
     }
 
-    /// Fetches the key set, unless a fetch completed since `observed` (then its outcome is this one's). The fetch
-    /// runs with the client's own timeouts and retries, never one caller's: its outcome is shared by everyone.
-    async fn fetch_once(&self, observed: u64, client: &Client) -> Result<(), Error> {
-        let _flight = self.fetching.lock().await;
-        {
-            let mut state = self.state();
-            if state.attempts != observed {
-                return match &state.last_failure {
-                    None => Ok(()),
-                    Some(failure) => Err(Error::Jwks(failure.clone())),
-                };
-            }
-            state.in_flight = true;
+    /// Waits for a fetch's outcome, until `deadline` (if any).
+    async fn wait(&self, mut fetch: watch::Receiver<Outcome>, deadline: Option<Instant>) -> Result<(), Error> {
+        let operation = self.source.operation().id;
+        let finished = fetch.wait_for(Option::is_some);
+        let outcome = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), finished)
+                .await
+                .map_err(|_| Error::Transport(TransportError::deadline_while_waiting(operation)))?,
+            None => finished.await,
+        };
+        match outcome.as_deref() {
+            Ok(Some(Ok(()))) => Ok(()),
+            Ok(Some(Err(failure))) => Err(Error::Jwks(failure.clone())),
+            // The fetch's task ended without an outcome (dropped with its runtime).
+            Ok(None) | Err(_) => Err(Error::Transport(TransportError::abandoned(operation))),
         }
-        let _in_flight = Flag(self, |state| state.in_flight = false);
+    }
+
+    /// Fetches the key set with the client's own timeouts and retries (never one caller's: the outcome is
+    /// everyone's), and records the outcome.
+    async fn fetch(&self, client: &Client) -> Result<(), Arc<Error>> {
         let operation = self.source.operation();
         let path = operation.path.replace("{project_id}", &ids::encode(client.project_id()));
-        let options = CallOptions::default().starting_now();
-        let fetched = Consumer::new(client, options).key_set(operation, path).await;
+        let fetched = Consumer::new(client, CallOptions::default()).key_set(operation, path).await;
         let mut state = self.state();
-        state.attempts += 1;
-        state.last_attempt_at = Some(Instant::now());
         match fetched {
             Ok(raw) => {
                 let keys = KeySet::from_jwks(&raw.keys);
@@ -227,18 +229,31 @@ impl KeyCache {
             }
             Err(error) => {
                 let failure = Arc::new(error);
-                state.last_failure = Some(failure.clone());
-                Err(Error::Jwks(failure))
+                state.last_failure = Some((failure.clone(), Instant::now()));
+                Err(failure)
             }
         }
     }
 }
 
-/// Resets a state flag when dropped: a fetch or refresh that is cancelled must not leave its flag set.
-struct Flag<'a>(&'a KeyCache, fn(&mut State));
+/// The fetch running now, if any. A fetch whose task ended without an outcome (dropped before it ran, with its
+/// runtime) is forgotten here, so that it cannot block every later fetch.
+fn running(state: &mut State) -> Option<watch::Receiver<Outcome>> {
+    let fetch = state.fetch.as_ref()?;
+    let alive = fetch.borrow().is_some() || fetch.has_changed().is_ok();
+    if alive {
+        Some(fetch.clone())
+    } else {
+        state.fetch = None;
+        None
+    }
+}
 
-impl Drop for Flag<'_> {
+/// Marks the running fetch as ended when dropped.
+struct Running<'a>(&'a KeyCache);
+
+impl Drop for Running<'_> {
     fn drop(&mut self) {
-        (self.1)(&mut self.0.state());
+        self.0.state().fetch = None;
     }
 }

@@ -62,6 +62,12 @@ impl CallOptions {
         Self { started: Some(self.started.unwrap_or_else(Instant::now)), ..self.clone() }
     }
 
+    /// When the call these options belong to must end (from now, for a call not started yet); `None` for a
+    /// deadline too far to represent (`Duration::MAX`: no deadline), as the retry loop reads it.
+    pub(crate) fn deadline_at(&self, state: &ClientState) -> Option<Instant> {
+        self.started.unwrap_or_else(Instant::now).checked_add(self.deadline.unwrap_or(state.deadline))
+    }
+
     /// Has the deadline of the call these options belong to passed (only a call already started can)?
     pub(crate) fn deadline_passed(&self, state: &ClientState) -> bool {
         self.started.is_some_and(|started| started.elapsed() >= self.deadline.unwrap_or(state.deadline))

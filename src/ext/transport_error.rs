@@ -93,6 +93,30 @@ impl TransportError {
         }
     }
 
+    /// The call's deadline passed while it waited for a request that another part of the SDK runs for every
+    /// caller (the signing-key fetch): that request may still complete, for later calls.
+    pub(crate) fn deadline_while_waiting(operation: &'static str) -> Self {
+        Self {
+            operation,
+            kind: TransportErrorKind::Timeout,
+            reached_server: true,
+            violation: None,
+            detail: TransportDetail("the call's deadline passed while it waited for this request".into()),
+        }
+    }
+
+    /// A shared request ended without an outcome: its task was dropped (its tokio runtime shut down) or panicked.
+    /// Retryable: the next call starts it again.
+    pub(crate) fn abandoned(operation: &'static str) -> Self {
+        Self {
+            operation,
+            kind: TransportErrorKind::Io,
+            reached_server: true,
+            violation: None,
+            detail: TransportDetail("the request was abandoned before it completed (its runtime shut down)".into()),
+        }
+    }
+
     /// `false` only when the request certainly did not reach Stytch (the connection was never made, or the
     /// request was never sent). A revoke that failed with `true` may have taken effect.
     pub fn may_have_reached_server(&self) -> bool {

@@ -2,7 +2,7 @@
 //! that owns the two key caches (member and user JWKS). See SECURITY.md "Session verification".
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::ext::jwt_crypto;
 use crate::ext::jwt_error::{JwtError, JwtErrorKind};
@@ -93,8 +93,14 @@ impl Verifier {
     }
 
     /// Verifies a session JWT of `kind` locally: header and claims first (no key needed to refuse those), then
-    /// the key named by `kid` (cached, or fetched with the client's own timeouts), then the signature.
-    pub(crate) async fn verify(&self, client: &Client, jwt: &str, kind: SessionKind) -> Result<Verified, Error> {
+    /// the key named by `kid` (cached, or fetched: waited for until `deadline`, the caller's), then the signature.
+    pub(crate) async fn verify(
+        &self,
+        client: &Client,
+        jwt: &str,
+        kind: SessionKind,
+        deadline: Option<Instant>,
+    ) -> Result<Verified, Error> {
         let (what, keys) = match kind {
             SessionKind::Member => ("member session JWT", &self.member_keys),
             SessionKind::User => ("user session JWT", &self.user_keys),
@@ -110,7 +116,7 @@ impl Verifier {
             now: SystemTime::now(),
         };
         let checked = jwt_verify::check(jwt, &expected, kind == SessionKind::Member)?;
-        let key = keys.key(&checked.kid, what, client).await?;
+        let key = keys.key(&checked.kid, what, client, deadline).await?;
         Ok(checked.signed_by(jwt, &key)?)
     }
 }

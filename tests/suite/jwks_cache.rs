@@ -91,15 +91,16 @@ async fn a_retired_key_stops_verifying_once_the_keys_are_refreshed() {
     emulator.retire_old_signing_keys();
     // Stale keys keep verifying while the refresh (started by this call) runs in the background...
     client.verify_member_jwt(&old).await.unwrap();
-    let refreshed = async {
-        while jwks_requests(&emulator, Endpoint::MemberJwks) < 2 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+    // ...and once a refresh has replaced them, the retired key's JWTs are refused.
+    let refused = async {
+        loop {
+            match client.verify_member_jwt(&old).await {
+                Ok(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                Err(err) => break err,
+            }
         }
     };
-    tokio::time::timeout(Duration::from_secs(10), refreshed).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    // ...and once it has replaced them, the retired key's JWTs are refused.
-    let err = client.verify_member_jwt(&old).await.unwrap_err();
+    let err = tokio::time::timeout(Duration::from_secs(10), refused).await.expect("refused within 10 s");
     assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::UnknownKey), "{err}");
     let new = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
     client.verify_member_jwt(&new).await.unwrap();
@@ -196,4 +197,63 @@ async fn flawed_jwts_issued_by_the_emulator_are_refused_by_the_sdk_and_by_the_em
             .unwrap_err();
         assert_eq!(remote.status().map(|s| s.as_u16()), Some(404), "{flaw:?}: {remote}");
     }
+}
+
+#[tokio::test]
+async fn a_caller_that_gives_up_cancels_nothing_for_the_others() {
+    let emulator = start().await;
+    emulator.set_latency(Duration::from_millis(300));
+    let client = client(&emulator);
+    let jwt = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    // The first caller starts the fetch and is dropped 50 ms into it.
+    assert!(tokio::time::timeout(Duration::from_millis(50), client.verify_member_jwt(&jwt)).await.is_err());
+    // The fetch goes on in its own task: the next caller joins it instead of fetching again.
+    client.verify_member_jwt(&jwt).await.unwrap();
+    assert_eq!(jwks_requests(&emulator, Endpoint::MemberJwks), 1);
+}
+
+#[tokio::test]
+async fn one_deadline_covers_the_key_fetch_and_the_call() {
+    let emulator = start().await;
+    emulator.script(Endpoint::UserJwks, [Fault::Delay(Duration::from_secs(20))]);
+    let client = emulator.client_builder().request_timeout(Duration::from_secs(30)).build().unwrap();
+    let jwt = emulator.issue_user_jwt(SEED_USER_SESSION).unwrap();
+    let deadline = Duration::from_millis(800);
+    let started = std::time::Instant::now();
+    let err = client.as_user(UserSession::jwt(&jwt).unwrap()).deadline(deadline).connected_apps().await.unwrap_err();
+    let elapsed = started.elapsed();
+    let stytch_connected_apps::Error::Transport(transport) = &err else { panic!("{err:?}") };
+    assert_eq!(transport.kind, stytch_connected_apps::TransportErrorKind::Timeout, "{err}");
+    assert_eq!(transport.operation, "api_session_v1_get_jwks", "{err}");
+    // The JWKS answers after 20 s; the call's 0.8 s deadline ends it (slack for a loaded machine).
+    assert!(elapsed >= deadline && elapsed < deadline + Duration::from_millis(700), "{elapsed:?}");
+    assert_eq!(jwks_requests(&emulator, Endpoint::UserConnectedApps), 0);
+}
+
+#[tokio::test]
+async fn no_deadline_at_all_is_no_deadline_not_a_panic() {
+    let emulator = start().await;
+    let client = emulator.client_builder().deadline(Duration::MAX).build().unwrap();
+    let jwt = emulator.issue_user_jwt(SEED_USER_SESSION).unwrap();
+    assert_eq!(client.verify_user_jwt(&jwt).await.unwrap().user_id, SEED_USER);
+    let me = client.as_user(UserSession::jwt(&jwt).unwrap()).deadline(Duration::MAX);
+    assert_eq!(me.connected_apps().await.unwrap().connected_apps.len(), 1);
+}
+
+/// A client kept across short-lived runtimes (one per request, or per test): a background refresh spawned on a
+/// runtime that is dropped before the task ever runs must not leave the cache believing a fetch is running.
+#[test]
+fn a_refresh_dropped_with_its_runtime_does_not_block_later_fetches() {
+    let server = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let emulator = server.block_on(start());
+    let client = emulator.client_builder().jwks_refresh_interval(Duration::ZERO).build().unwrap();
+    let short_lived = || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let jwt = emulator.issue_user_jwt(SEED_USER_SESSION).unwrap();
+    short_lived().block_on(client.verify_user_jwt(&jwt)).unwrap(); // the first fetch
+    // Stale keys: this call spawns a refresh and returns at once; its runtime is dropped with the task unpolled.
+    short_lived().block_on(client.verify_user_jwt(&jwt)).unwrap();
+    emulator.rotate_signing_key();
+    let rotated = emulator.issue_user_jwt(SEED_USER_SESSION).unwrap();
+    let claims = short_lived().block_on(client.verify_user_jwt(&rotated));
+    assert_eq!(claims.unwrap().user_id, SEED_USER);
 }

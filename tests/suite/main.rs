@@ -22,6 +22,7 @@ mod faults;
 mod https_only;
 mod ids;
 mod jwks_cache;
+mod jwks_endpoints;
 mod jwt_forged;
 mod properties;
 mod redaction;
