@@ -2,4 +2,5 @@
 
 pub mod bench;
 pub mod check_spec;
+pub mod generation;
 pub mod regen;

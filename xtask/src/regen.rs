@@ -1,8 +1,11 @@
 //! `cargo xtask regen`: vendor the spec from Stytch's published OpenAPI (files, URLs, or documentation pages),
-//! normalize it by named rules, print an operation-level diff, and record the sources in a lock file.
-//! `--check` reproduces the vendored spec from the recorded sources and fails on any difference.
+//! normalize it by named rules, print an operation-level diff and the watched upstream operations that are not
+//! vendored, validate the result as `check-spec` does (the library's own generation included), and only then write
+//! it and record the sources in a lock file. `--check` reproduces the vendored spec from the recorded sources and
+//! fails on any difference.
 //!
-//! Exit codes: 0 unchanged (or up to date, with `--check`), 3 changed (files rewritten), 1 failure, 2 usage.
+//! Exit codes: 0 unchanged (or up to date, with `--check`), 3 changed (files rewritten), 1 failure or refusal
+//! (nothing written), 2 usage.
 
 pub mod consumer;
 pub mod diff;
@@ -10,8 +13,10 @@ pub mod emit;
 pub mod extract;
 pub mod lock;
 pub mod manifest;
+pub mod relied_on;
 pub mod rules;
 pub mod source;
+pub mod watch;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,15 +58,18 @@ pub struct Generated {
     pub reports: Vec<String>,
     /// Notes from merging several sources.
     pub notes: Vec<String>,
+    /// The watched upstream operations the manifest does not vendor ([`watch::unvendored`]).
+    pub unvendored: Vec<String>,
 }
 
 /// Merges `sources`, extracts the manifest's operations, applies every rule, renders.
 pub fn generate(sources: &[Source], manifest: &Manifest) -> Result<Generated, String> {
     let (merged, notes) = extract::merge(sources);
+    let unvendored = watch::unvendored(&merged, manifest);
     let mut document = extract::extract(&merged, manifest)?;
     let reports = rules::apply_all(&mut document, manifest).iter().flat_map(rules::Outcome::report).collect();
     let text = emit::render(&document)?;
-    Ok(Generated { text, document, reports, notes })
+    Ok(Generated { text, document, reports, notes, unvendored })
 }
 
 /// Runs regen, printing to `out`.
@@ -119,6 +127,11 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
     for line in &changes {
         say(out, &format!("    {line}"))?;
     }
+    if !manifest.watch.is_empty() {
+        for line in watch::report(&generated.unvendored, lock.as_ref().map(|l| l.unvendored.as_slice())) {
+            say(out, &line)?;
+        }
+    }
 
     let consumer_lock = match &manifest.consumer {
         Some(check) => {
@@ -128,10 +141,22 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
         None => None,
     };
 
+    // Validate before anything is written: a spec the build or the handwritten code cannot take is refused.
+    if let Err(problems) = crate::check_spec::check(&generated.text, &manifest, root) {
+        return Err(format!(
+            "refused: {} would not build the crate, {} problem(s); nothing was written:\n    {}",
+            display(root, &output_path),
+            problems.len(),
+            problems.join("\n    ")
+        ));
+    }
+    say(out, "checked: generates, every rule's invariant holds, nothing the handwritten code uses changed")?;
+
     let new_lock = Lock {
         sources: sources.iter().map(|s| Locked { source: s.origin.clone(), sha256: s.sha256.clone() }).collect(),
         consumer: consumer_lock,
         output_sha256: source::sha256_hex(generated.text.as_bytes()),
+        unvendored: generated.unvendored.clone(),
     };
     if options.check {
         if spec_changed {
@@ -190,10 +215,12 @@ fn check_consumer_models(
     }
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", check.source))?;
     let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", check.source))?;
-    let drift = consumer::drift(&spec, &check.models, &check.opaque, consumer::model_schema);
+    let snapshot = consumer::read_snapshot(root)?;
+    let drift = consumer::drift(&spec, &check.models, &check.opaque, |name| snapshot.get(name).cloned());
     if !drift.is_empty() {
         return Err(format!(
-            "the handwritten consumer models (src/ext/models.rs) drifted from {}:\n    {}",
+            "the handwritten consumer models (src/ext/models.rs, as {} records them) drifted from {}:\n    {}",
+            consumer::SNAPSHOT,
             check.source,
             drift.join("\n    ")
         ));

@@ -5,24 +5,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-/// The JSON Schema of a handwritten model, by its Rust name.
-pub fn model_schema(rust_name: &str) -> Option<Json> {
-    use stytch_connected_apps::models::{
-        Jwk, RevokeUserConnectedAppResponse, UserConnectedApp, UserConnectedAppsResponse, UserJwksResponse,
-        UserSessionAuthenticateResponse, UserSessionDetails,
-    };
-    let schema = match rust_name {
-        "UserConnectedAppsResponse" => schemars::schema_for!(UserConnectedAppsResponse),
-        "UserConnectedApp" => schemars::schema_for!(UserConnectedApp),
-        "RevokeUserConnectedAppResponse" => schemars::schema_for!(RevokeUserConnectedAppResponse),
-        "UserSessionAuthenticateResponse" => schemars::schema_for!(UserSessionAuthenticateResponse),
-        "UserSessionDetails" => schemars::schema_for!(UserSessionDetails),
-        "UserJwksResponse" => schemars::schema_for!(UserJwksResponse),
-        // The generated B2B type the consumer JWKS model reuses: the Consumer spec must agree with it too.
-        "ApiSessionV1Jwk" => schemars::schema_for!(Jwk),
-        _ => return None,
-    };
-    serde_json::to_value(schema).ok()
+/// The handwritten models' JSON Schemas, by Rust name, as `tests/suite/consumer_model_schemas.rs` in the library
+/// writes them (xtask does not depend on the library: see openapi/codegen.rs).
+pub const SNAPSHOT: &str = "openapi/consumer-models.json";
+
+/// Reads [`SNAPSHOT`] under `root`.
+pub fn read_snapshot(root: &std::path::Path) -> Result<BTreeMap<String, Json>, String> {
+    let path = root.join(SNAPSHOT);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// One field's shape, comparable across the two sides.
@@ -46,7 +37,7 @@ pub fn drift(
     let mut lines = Vec::new();
     for (rust_name, spec_name) in models {
         let Some(ours) = model(rust_name) else {
-            lines.push(format!("{rust_name}: no such handwritten model (see xtask/src/regen/consumer.rs)"));
+            lines.push(format!("{rust_name}: not in {SNAPSHOT} (run the library test consumer_model_schemas)"));
             continue;
         };
         let Some(theirs) = consumer_spec.pointer(&format!("/components/schemas/{spec_name}")) else {
@@ -180,6 +171,12 @@ mod tests {
         BTreeMap::from([("RevokeUserConnectedAppResponse".to_owned(), "api_user_v1_RevokeResponse".to_owned())])
     }
 
+    /// The committed snapshot of the real models.
+    fn model_schema(rust_name: &str) -> Option<Json> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        read_snapshot(&root).expect("the snapshot is committed").get(rust_name).cloned()
+    }
+
     #[test]
     fn the_real_model_matches() {
         assert_eq!(drift(&spec(), &models(), &[], model_schema), Vec::<String>::new());
@@ -239,7 +236,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "Nope: no such handwritten model (see xtask/src/regen/consumer.rs)",
+                "Nope: not in openapi/consumer-models.json (run the library test consumer_model_schemas)",
                 "UserConnectedApp: the Consumer spec has no schema api_user_v1_Missing",
             ]
         );

@@ -21,6 +21,10 @@ pub struct Lock {
     pub consumer: Option<Locked>,
     /// sha256 of the vendored file regen wrote.
     pub output_sha256: String,
+    /// The watched upstream operations that are not vendored, as `operationId (METHOD path)`: seen, so the next
+    /// regen reports only what is new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unvendored: Vec<String>,
 }
 
 /// One source: a path (relative to the repository root) or URL, and the sha256 of its bytes.

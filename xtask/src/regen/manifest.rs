@@ -26,6 +26,44 @@ pub struct Manifest {
     pub opaque: Vec<String>,
     /// The consumer-model drift check.
     pub consumer: Option<ConsumerCheck>,
+    /// The upstream paths the SDK tracks: regen lists every operation under them that is not vendored.
+    #[serde(default)]
+    pub watch: Vec<Watch>,
+    /// What the handwritten code uses from the generated client, by code location.
+    #[serde(default)]
+    pub relies_on: Vec<Reliance>,
+}
+
+/// One watched part of the upstream document: a path prefix, or a path segment anywhere.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Watch {
+    /// Paths equal to this, or below it (`/v1/b2b/sessions` watches `/v1/b2b/sessions/jwks/{project_id}`).
+    pub prefix: Option<String>,
+    /// Paths with this segment anywhere (`connected_apps`).
+    pub segment: Option<String>,
+}
+
+impl Watch {
+    /// Whether `path` is watched.
+    pub fn matches(&self, path: &str) -> bool {
+        let under_prefix = self.prefix.as_deref().is_some_and(|prefix| {
+            path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        let has_segment = self.segment.as_deref().is_some_and(|segment| path.split('/').any(|s| s == segment));
+        under_prefix || has_segment
+    }
+}
+
+/// Handwritten code and what it uses: `Schema` (the type exists), `Schema.field` or `operationId(parameter)`,
+/// each with its expected shape (see `relied_on.rs`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reliance {
+    /// The code, as a path and a few words (`src/ext/models.rs (ResponseMeta)`).
+    pub code: String,
+    /// What it uses -> the shape it expects.
+    pub uses: BTreeMap<String, String>,
 }
 
 /// The handwritten consumer models and the Consumer spec they mirror.
@@ -54,6 +92,9 @@ impl Manifest {
         let manifest: Self = serde_norway::from_str(text).map_err(|e| e.to_string())?;
         if manifest.operations.is_empty() {
             return Err("names no operations".into());
+        }
+        if let Some(watch) = manifest.watch.iter().find(|w| w.prefix.is_some() == w.segment.is_some()) {
+            return Err(format!("a `watch:` entry needs exactly one of `prefix` and `segment`: {watch:?}"));
         }
         Ok(manifest)
     }

@@ -1,0 +1,133 @@
+//! A candidate spec through the library's own generation (`openapi/codegen.rs`, the function `build.rs` calls):
+//! what progenitor refuses is named by operation, and generated code that names a crate the library does not
+//! depend on (a `chrono` type for a date-time, say) is refused before rustc would.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_norway::{Mapping, Value};
+
+use crate::regen::extract::{METHODS, entries};
+
+#[path = "../../openapi/codegen.rs"]
+mod codegen;
+
+/// Crate-like roots the generated code may name besides the library's dependencies.
+const BUILTIN_ROOTS: [&str; 11] =
+    ["std", "core", "alloc", "crate", "self", "super", "types", "builder", "clippy", "rustfmt", "rustdoc"];
+
+/// One line per problem; empty when build.rs would generate code from `text` that names only crates the library
+/// (`root`'s Cargo.toml) depends on. Generated with every derive the library's features can add.
+pub fn problems(text: &str, document: &Value, root: &Path) -> Vec<String> {
+    let options = codegen::Options { schemars: true };
+    match codegen::generate(text, options) {
+        Ok(code) => unknown_crates(&code, &library_dependencies(root)),
+        Err(whole) => per_operation(document, options).unwrap_or_else(|| vec![whole]),
+    }
+}
+
+/// Generates each operation alone (with every component) to name the ones progenitor refuses; `None` when each
+/// generates alone (the problem is then between operations, or in a component every one of them fails on).
+fn per_operation(document: &Value, options: codegen::Options) -> Option<Vec<String>> {
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for (path, item) in entries(document.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
+            if !method.as_str().is_some_and(|m| METHODS.contains(&m)) {
+                continue;
+            }
+            total += 1;
+            let mut alone = document.clone();
+            let single_path = Mapping::from_iter([(method.clone(), operation.clone())]);
+            alone["paths"] = Value::Mapping(Mapping::from_iter([(path.clone(), Value::Mapping(single_path))]));
+            let Ok(text) = serde_norway::to_string(&alone) else { continue };
+            if let Err(message) = codegen::generate(&text, options) {
+                let id = operation.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
+                let at = format!("{} {}", method.as_str().unwrap_or("?").to_uppercase(), path.as_str().unwrap_or("?"));
+                failures.push(format!("progenitor cannot generate {id} ({at}): {message}"));
+            }
+        }
+    }
+    match failures.len() {
+        0 => None,
+        n if n == total && total > 1 => Some(vec![format!(
+            "progenitor cannot generate any operation, even alone: the problem is probably in a shared component \
+             schema; first: {}",
+            failures[0]
+        )]),
+        _ => Some(failures),
+    }
+}
+
+/// Absolute or crate-relative path roots in `code` (`::chrono::DateTime`, `uuid::Uuid`) that are neither built in
+/// nor a dependency; doc comments are skipped.
+fn unknown_crates(code: &str, dependencies: &BTreeSet<String>) -> Vec<String> {
+    let mut unknown = BTreeSet::new();
+    for line in code.lines().map(str::trim_start).filter(|line| !line.starts_with("//")) {
+        let bytes = line.as_bytes();
+        for (at, _) in line.match_indices("::") {
+            let start = line[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+            let root = &line[start..at];
+            // `a::b::` continues a path; `::b::` (after a space, `<`, `(`, ...) is an absolute one.
+            let after_colons = start >= 2 && &bytes[start - 2..start] == b"::";
+            let continues_path =
+                after_colons && start >= 3 && (bytes[start - 3].is_ascii_alphanumeric() || bytes[start - 3] == b'_');
+            let is_root = !continues_path && root.starts_with(|c: char| c.is_ascii_lowercase());
+            if is_root && !BUILTIN_ROOTS.contains(&root) && !dependencies.contains(root) {
+                unknown.insert(root.to_owned());
+            }
+        }
+    }
+    unknown
+        .into_iter()
+        .map(|name| {
+            format!(
+                "the generated code names crate `{name}`, which the library does not depend on (typify maps some \
+                 string formats to crate types: rule plain-string-formats drops them; add the format there)"
+            )
+        })
+        .collect()
+}
+
+/// The library's `[dependencies]`, as Rust names: what the generated code may use.
+fn library_dependencies(root: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let mut names = BTreeSet::new();
+    let mut in_dependencies = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+        } else if in_dependencies
+            && let Some((name, _)) = line.split_once('=')
+            && !line.starts_with('#')
+        {
+            names.insert(name.trim().replace('-', "_"));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_roots_outside_the_dependencies_are_named() {
+        let code = "/// e.g. `chrono::Utc` in a doc comment is fine\npub struct A { pub at: ::chrono::DateTime<::chrono::Utc>, pub id: uuid::Uuid, pub m: ::serde_json::Map<String, ::serde_json::Value>, pub s: ::std::string::String, pub t: types::builder::X }\n";
+        let dependencies = BTreeSet::from(["serde_json".to_owned()]);
+        let problems = unknown_crates(code, &dependencies);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("crate `chrono`") && problems[1].contains("crate `uuid`"), "{problems:?}");
+    }
+
+    #[test]
+    fn the_library_dependencies_are_read_from_its_cargo_toml() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let names = library_dependencies(&root);
+        for name in ["progenitor_client", "reqwest", "serde", "serde_json"] {
+            assert!(names.contains(name), "{name}: {names:?}");
+        }
+        assert!(!names.contains("progenitor"), "a build-dependency is not a dependency of the generated code");
+    }
+}

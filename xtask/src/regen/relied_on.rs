@@ -1,0 +1,151 @@
+//! What the handwritten code uses from the generated client (`relies_on:` in the manifest), checked on a candidate
+//! spec: a removal or a change of shape upstream would break the crate's build with a rustc error far from its
+//! cause, so regen refuses the spec and names the code instead.
+//!
+//! Entries and their shapes:
+//! - `Schema`: `schema` (the generated type exists), or `schema, no required field` (the code builds it with
+//!   `..Default::default()`, which progenitor derives only when every field is optional);
+//! - `Schema.field`: the field's type as regen's diff prints it, then `required` or `optional`
+//!   (`string, required`, `integer/int32, required`, `array of X, required`, `string | null, optional`);
+//! - `operationId(name)`: a parameter, `in` and type and requiredness (`path string, required`).
+
+use serde_norway::Value;
+
+use super::diff::describe;
+use super::extract::{METHODS, entries};
+use super::manifest::Manifest;
+
+/// One line per relied-on item the document lacks or shapes differently.
+pub fn check(document: &Value, manifest: &Manifest) -> Vec<String> {
+    let mut problems = Vec::new();
+    for reliance in &manifest.relies_on {
+        for (item, expected) in &reliance.uses {
+            let actual = shape(document, item, expected);
+            let code = &reliance.code;
+            match actual {
+                None => problems.push(format!(
+                    "breaking change: {item} is gone, and {code} uses it ({expected}); adapt that code and its \
+                     `relies_on:` entry in openapi/manifest.yaml, or add a rule that keeps it"
+                )),
+                Some(actual) if &actual != expected => problems.push(format!(
+                    "breaking change: {item} is now `{actual}`, and {code} relies on `{expected}`; adapt that code \
+                     and its `relies_on:` entry in openapi/manifest.yaml, or add a rule that keeps the old shape"
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    problems
+}
+
+/// The shape of `item` in `document`, in the manifest's notation; `None` when it is not there.
+pub fn shape(document: &Value, item: &str, expected: &str) -> Option<String> {
+    if let Some((operation_id, rest)) = item.split_once('(') {
+        let name = rest.strip_suffix(')')?;
+        return parameter(document, operation_id, name);
+    }
+    let schemas = document.get("components")?.get("schemas")?;
+    match item.split_once('.') {
+        None => {
+            let schema = schemas.get(item)?;
+            if !expected.contains("no required field") {
+                return Some("schema".into());
+            }
+            let required = required(schema);
+            Some(if required.is_empty() {
+                "schema, no required field".into()
+            } else {
+                format!("schema, required: {}", required.join(", "))
+            })
+        }
+        Some((schema_name, field)) => {
+            let schema = schemas.get(schema_name)?;
+            let property = schema.get("properties")?.get(field)?;
+            let requiredness = if required(schema).iter().any(|r| r == field) { "required" } else { "optional" };
+            Some(format!("{}, {requiredness}", describe(property)))
+        }
+    }
+}
+
+fn required(schema: &Value) -> Vec<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn parameter(document: &Value, operation_id: &str, name: &str) -> Option<String> {
+    for (_, item) in entries(document.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
+            if !method.as_str().is_some_and(|m| METHODS.contains(&m))
+                || operation.get("operationId").and_then(Value::as_str) != Some(operation_id)
+            {
+                continue;
+            }
+            let parameter = operation
+                .get("parameters")
+                .and_then(Value::as_sequence)?
+                .iter()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
+            let location = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
+            let ty = parameter.get("schema").map(describe).unwrap_or_else(|| "any".into());
+            let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
+            return Some(format!("{location} {ty}, {}", if required { "required" } else { "optional" }));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(uses: &str) -> Manifest {
+        Manifest::parse(&format!(
+            "output: o.yaml\ntitle: t\noperations: [op]\nrelies_on:\n  - code: src/ext/x.rs (reads it)\n    uses: {uses}\n"
+        ))
+        .unwrap()
+    }
+
+    const DOCUMENT: &str = "
+paths: {'/x/{id}': {get: {operationId: op, parameters: [{name: id, in: path, required: true, schema: {type: string}}]}}}
+components:
+  schemas:
+    R: {properties: {request_id: {type: string}, count: {type: integer, format: int32}, apps: {type: array, items: {$ref: '#/components/schemas/A'}}}, required: [request_id]}
+    Req: {properties: {token: {type: string}}}
+";
+
+    #[test]
+    fn every_kind_of_entry_reads_its_shape() {
+        let document: Value = serde_norway::from_str(DOCUMENT).unwrap();
+        let uses = "{R: schema, Req: 'schema, no required field', R.request_id: 'string, required', \
+                    R.count: 'integer/int32, optional', R.apps: 'array of A, optional', 'op(id)': 'path string, required'}";
+        assert_eq!(check(&document, &manifest(uses)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn removals_and_changes_name_the_code() {
+        let document: Value = serde_norway::from_str(DOCUMENT).unwrap();
+        let uses = "{R.gone: 'string, required', R.count: 'integer/int64, required', Req: 'schema, no required field', 'op(other)': 'query string, optional'}";
+        let mut document = document;
+        document["components"]["schemas"]["Req"]["required"] = serde_norway::from_str("[token]").unwrap();
+        assert_eq!(
+            check(&document, &manifest(uses)),
+            [
+                "breaking change: R.count is now `integer/int32, optional`, and src/ext/x.rs (reads it) relies on \
+                 `integer/int64, required`; adapt that code and its `relies_on:` entry in openapi/manifest.yaml, or \
+                 add a rule that keeps the old shape",
+                "breaking change: R.gone is gone, and src/ext/x.rs (reads it) uses it (string, required); adapt that \
+                 code and its `relies_on:` entry in openapi/manifest.yaml, or add a rule that keeps it",
+                "breaking change: Req is now `schema, required: token`, and src/ext/x.rs (reads it) relies on \
+                 `schema, no required field`; adapt that code and its `relies_on:` entry in openapi/manifest.yaml, \
+                 or add a rule that keeps the old shape",
+                "breaking change: op(other) is gone, and src/ext/x.rs (reads it) uses it (query string, optional); \
+                 adapt that code and its `relies_on:` entry in openapi/manifest.yaml, or add a rule that keeps it",
+            ]
+        );
+    }
+}
