@@ -56,11 +56,12 @@ fn structure(document: &Value, manifest: &Manifest) -> Vec<String> {
             if id.is_empty() {
                 problems.push(format!("{at}: no operationId (progenitor names the method after it)"));
             }
-            let successes: Vec<String> = entries(operation.get("responses"))
+            let mut successes: Vec<String> = entries(operation.get("responses"))
                 .into_iter()
                 .map(|(code, _)| code.as_str().map(str::to_owned).or_else(|| code.as_u64().map(|n| n.to_string())))
                 .filter_map(|code| code.filter(|c| c.starts_with('2')))
                 .collect();
+            successes.sort();
             if successes.len() != 1 {
                 problems.push(format!(
                     "{at}: success statuses [{}]; progenitor generates one success type per operation and needs \
