@@ -1,7 +1,7 @@
 //! The one place the vendored spec becomes Rust: `build.rs` writes what [`generate`] returns to `OUT_DIR`, and
-//! `cargo xtask regen` runs a candidate spec through the same function before it writes the spec, so a spec regen
-//! accepts is one the build accepts. Both include this file as a module (`#[path]`): xtask must not depend on the
-//! library crate, whose build would fail on the very spec being checked.
+//! `cargo xtask regen` runs a candidate spec through the same function before it writes the spec, so build.rs
+//! generates code from every spec regen writes. Both include this file as a module (`#[path]`): xtask must not
+//! depend on the library crate, whose build would fail on the very spec being checked.
 
 /// The `inner` state of the generated `Client`: `src/ext/transport.rs` implements progenitor's hooks for it.
 pub const INNER_TYPE: &str = "crate::ext::transport::ClientState";

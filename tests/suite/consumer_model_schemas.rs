@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use stytch_connected_apps::models::{
-    Jwk, RevokeUserConnectedAppResponse, UserConnectedApp, UserConnectedAppsResponse, UserJwksResponse,
+    RevokeUserConnectedAppResponse, UserConnectedApp, UserConnectedAppsResponse, UserJwksResponse,
     UserSessionAuthenticateResponse, UserSessionDetails,
 };
 
@@ -25,8 +25,6 @@ fn model_schema(rust_name: &str) -> Option<Value> {
         "UserSessionAuthenticateResponse" => schemars::schema_for!(UserSessionAuthenticateResponse),
         "UserSessionDetails" => schemars::schema_for!(UserSessionDetails),
         "UserJwksResponse" => schemars::schema_for!(UserJwksResponse),
-        // The generated B2B type the consumer JWKS model reuses: the Consumer spec must agree with it too.
-        "ApiSessionV1Jwk" => schemars::schema_for!(Jwk),
         _ => return None,
     };
     Some(serde_json::to_value(schema).expect("a schemars schema is JSON"))

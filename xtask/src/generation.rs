@@ -13,8 +13,9 @@ use crate::regen::extract::{METHODS, entries};
 mod codegen;
 
 /// Crate-like roots the generated code may name besides the library's dependencies.
-const BUILTIN_ROOTS: [&str; 11] =
-    ["std", "core", "alloc", "crate", "self", "super", "types", "builder", "clippy", "rustfmt", "rustdoc"];
+/// (`types`, `builder` and `defaults` are modules progenitor and typify generate.)
+const BUILTIN_ROOTS: [&str; 12] =
+    ["std", "core", "alloc", "crate", "self", "super", "types", "builder", "defaults", "clippy", "rustfmt", "rustdoc"];
 
 /// One line per problem; empty when build.rs would generate code from `text` that names only crates the library
 /// (`root`'s Cargo.toml) depends on. Generated with every derive the library's features can add.
@@ -63,7 +64,17 @@ fn per_operation(document: &Value, options: codegen::Options) -> Option<Vec<Stri
 /// nor a dependency; doc comments are skipped.
 fn unknown_crates(code: &str, dependencies: &BTreeSet<String>) -> Vec<String> {
     let mut unknown = BTreeSet::new();
-    for line in code.lines().map(str::trim_start).filter(|line| !line.starts_with("//")) {
+    let mut in_block_comment = false;
+    for line in code.lines().map(str::trim_start) {
+        // Doc comments (`///`, and the `/** ... */` blocks prettyplease prints for multi-line docs) are prose.
+        if in_block_comment || line.starts_with("/*") {
+            in_block_comment = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("//") {
+            continue;
+        }
+        let line = &without_string_literals(line);
         let bytes = line.as_bytes();
         for (at, _) in line.match_indices("::") {
             let start = line[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
@@ -82,11 +93,31 @@ fn unknown_crates(code: &str, dependencies: &BTreeSet<String>) -> Vec<String> {
         .into_iter()
         .map(|name| {
             format!(
-                "the generated code names crate `{name}`, which the library does not depend on (typify maps some \
-                 string formats to crate types: rule plain-string-formats drops them; add the format there)"
+                "the generated code names crate `{name}`, which the library does not depend on: typify maps some \
+                 string `format`s (chrono, uuid) and `pattern`s (regress) to crate types. Drop them with a rule \
+                 (plain-string-formats drops the formats it knows), or add the crate to Cargo.toml"
             )
         })
         .collect()
+}
+
+/// `line` with the contents of its string literals blanked (a `"a::b"` in a serde attribute is not a path).
+fn without_string_literals(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in line.chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => {
+                in_string = !in_string;
+                out.push(c);
+            }
+            (true, false, _) => {}
+            (false, _, _) => out.push(c),
+        }
+    }
+    out
 }
 
 /// The library's `[dependencies]`, as Rust names: what the generated code may use.
@@ -114,7 +145,7 @@ mod tests {
 
     #[test]
     fn path_roots_outside_the_dependencies_are_named() {
-        let code = "/// e.g. `chrono::Utc` in a doc comment is fine\npub struct A { pub at: ::chrono::DateTime<::chrono::Utc>, pub id: uuid::Uuid, pub m: ::serde_json::Map<String, ::serde_json::Value>, pub s: ::std::string::String, pub t: types::builder::X }\n";
+        let code = "/// e.g. `chrono::Utc` in a doc comment is fine\n/**Two lines:\n`stytch::Client` too.*/\n#[serde(default = \"defaults::default_u64::<i32, 60>\", rename = \"a::b\")]\npub struct A { pub at: ::chrono::DateTime<::chrono::Utc>, pub id: uuid::Uuid, pub m: ::serde_json::Map<String, ::serde_json::Value>, pub s: ::std::string::String, pub t: types::builder::X }\n";
         let dependencies = BTreeSet::from(["serde_json".to_owned()]);
         let problems = unknown_crates(code, &dependencies);
         assert_eq!(problems.len(), 2, "{problems:?}");

@@ -14,8 +14,8 @@ tasks:
         (relative to the repository root) or an http(s) URL of an OpenAPI 3.0 document or of a documentation
         page embedding one; several merge. Without --from: the sources in openapi/sources.lock, else those in
         openapi/manifest.yaml. Prints each rule's changes, an operation-level diff and the watched upstream
-        operations that are not vendored; validates the result as check-spec does and refuses to write a spec
-        that would not build the crate.
+        operations that are not vendored; validates the result as check-spec does and writes nothing if a
+        check fails.
         --check writes nothing and fails unless the vendored spec and lock are what the recorded sources give,
         and the handwritten consumer models agree with the Consumer spec.
         exit: 0 unchanged / up to date, 3 changed (or new watched operations), 1 failure or refusal, 2 usage

@@ -135,7 +135,8 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
 
     let consumer_lock = match &manifest.consumer {
         Some(check) => {
-            let locked = check_consumer_models(check, root, options.check.then_some(lock.as_ref()).flatten(), out)?;
+            let lock = options.check.then_some(lock.as_ref()).flatten();
+            let locked = check_consumer_models(check, &generated.document, root, lock, out)?;
             Some(locked)
         }
         None => None,
@@ -144,7 +145,7 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
     // Validate before anything is written: a spec the build or the handwritten code cannot take is refused.
     if let Err(problems) = crate::check_spec::check(&generated.text, &manifest, root) {
         return Err(format!(
-            "refused: {} would not build the crate, {} problem(s); nothing was written:\n    {}",
+            "refused: the candidate {} fails {} check(s); nothing was written:\n    {}",
             display(root, &output_path),
             problems.len(),
             problems.join("\n    ")
@@ -200,8 +201,11 @@ fn choose_sources(options: &Options, manifest: &Manifest, lock: Option<&Lock>) -
 }
 
 /// Compares the handwritten consumer models with the Consumer spec; drift fails the run.
+/// Types the SDK takes from the candidate B2B spec for consumer calls too (`generated:`) are compared with that
+/// candidate, not with the snapshot, which shows the types generated from the committed spec.
 fn check_consumer_models(
     check: &manifest::ConsumerCheck,
+    candidate: &Value,
     root: &Path,
     lock: Option<&Lock>,
     out: &mut dyn Write,
@@ -216,7 +220,12 @@ fn check_consumer_models(
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", check.source))?;
     let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", check.source))?;
     let snapshot = consumer::read_snapshot(root)?;
-    let drift = consumer::drift(&spec, &check.models, &check.opaque, |name| snapshot.get(name).cloned());
+    let mut models = check.models.clone();
+    models.extend(check.generated.clone());
+    let drift = consumer::drift(&spec, &models, &check.opaque, |name| match check.generated.get(name) {
+        Some(schema) => consumer::openapi_as_model(candidate, schema),
+        None => snapshot.get(name).cloned(),
+    });
     if !drift.is_empty() {
         return Err(format!(
             "the handwritten consumer models (src/ext/models.rs, as {} records them) drifted from {}:\n    {}",
@@ -225,7 +234,8 @@ fn check_consumer_models(
             drift.join("\n    ")
         ));
     }
-    writeln!(out, "consumer models: {} agree with {}", check.models.len(), check.source).map_err(|e| e.to_string())?;
+    let agree = check.models.len() + check.generated.len();
+    writeln!(out, "consumer models: {agree} agree with {}", check.source).map_err(|e| e.to_string())?;
     Ok(Locked { source: check.source.clone(), sha256 })
 }
 

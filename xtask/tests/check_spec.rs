@@ -76,6 +76,16 @@ fn each_broken_invariant_is_reported_with_its_rule() {
             "      - connected_app_id\n      - description\n      - client_type\n",
             "breaking change: api_organization_v1_OrganizationConnectedApp.name is now `string, optional`, and examples/quickstart.rs (prints each app's name) relies on `string, required`",
         ),
+        (
+            "              schema:\n                $ref: '#/components/schemas/api_organization_v1_ConnectedAppsResponse'\n",
+            "              schema:\n                $ref: '#/components/schemas/api_organization_v1_ConnectedAppsResponse'\n            text/plain:\n              schema:\n                type: string\n",
+            "breaking change: api_organization_v1_ConnectedApps is now `GET /v1/b2b/organizations/{organization_id}/connected_apps -> 200 application/json api_organization_v1_ConnectedAppsResponse + text/plain string`, and src/ext/b2b.rs (B1's route and response type) relies on",
+        ),
+        (
+            "  /v1/b2b/organizations/{organization_id}/connected_apps:\n",
+            "  /v2/b2b/organizations/{organization_id}/connected_apps:\n",
+            "breaking change: api_organization_v1_ConnectedApps is now `GET /v2/b2b/organizations/{organization_id}/connected_apps -> 200",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(spec.contains(from), "fixture text {from:?} not found");

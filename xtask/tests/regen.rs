@@ -158,12 +158,18 @@ fn a_204_beside_the_200_is_refused_naming_the_operation_and_status_and_nothing_i
     let (result, out) = scratch.update("adds-204.yml");
 
     let err = result.unwrap_err();
-    assert!(err.starts_with("refused: openapi/stytch-b2b-connected-apps.yaml would not build the crate, 1 problem(s); nothing was written"), "{err}");
+    assert!(
+        err.starts_with(
+            "refused: the candidate openapi/stytch-b2b-connected-apps.yaml fails 2 check(s); nothing was written"
+        ),
+        "{err}"
+    );
     assert!(
         err.contains("api_organization_v1_ConnectedApps (GET /v1/b2b/organizations/{organization_id}/connected_apps): success statuses [200, 204]; progenitor generates one success type per operation"),
         "{err}"
     );
     assert!(err.contains("No rule handles this: add one under xtask/src/regen/rules/"), "{err}");
+    assert!(err.contains("breaking change: api_organization_v1_ConnectedApps is now `GET /v1/b2b/organizations/{organization_id}/connected_apps -> 200 application/json api_organization_v1_ConnectedAppsResponse -> 204 no content`"), "{err}");
     assert!(
         block(&out, "diff against").contains(&"~ api_organization_v1_ConnectedApps: status 204 added (no content)"),
         "the diff is shown first: {out}"
@@ -407,6 +413,59 @@ fn a_url_source_is_fetched_locked_and_checked_offline_from_the_cache() {
     std::fs::remove_dir_all(source::cache_dir(&scratch.0)).unwrap();
     let err = scratch.run(&[], true).0.unwrap_err();
     assert!(err.starts_with(&format!("cannot fetch {url}: ")), "{err}");
+}
+
+fn inline_source(origin: &str, yaml: &str) -> source::Source {
+    source::Source { origin: origin.into(), sha256: String::new(), document: serde_norway::from_str(yaml).unwrap() }
+}
+
+#[test]
+fn a_vendored_operation_id_named_twice_is_refused_and_path_parameters_are_kept() {
+    let manifest = Manifest::parse("output: o.yaml\ntitle: t\noperations: [B1]\n").unwrap();
+    let twice = inline_source(
+        "twice.yml",
+        "openapi: 3.0.3\npaths:\n  /a: {get: {operationId: B1, responses: {'200': {description: ok}}}}\n  /b: {post: {operationId: B1, responses: {'200': {description: ok}}}}\n",
+    );
+    let err = regen::generate(&[twice], &manifest).unwrap_err();
+    assert_eq!(
+        err,
+        "operationId B1 names two operations in the sources (GET /a and POST /b): which one the SDK wraps is ambiguous"
+    );
+
+    let shared = inline_source(
+        "shared.yml",
+        "openapi: 3.0.3\npaths:\n  /orgs/{organization_id}/apps:\n    parameters: [{name: organization_id, in: path, required: true, schema: {type: string}}]\n    get: {operationId: B1, parameters: [{name: limit, in: query, schema: {type: integer}}], responses: {'200': {description: ok}}}\n",
+    );
+    let document = regen::generate(&[shared], &manifest).unwrap().document;
+    let parameters = document["paths"]["/orgs/{organization_id}/apps"]["get"]["parameters"].as_sequence().unwrap();
+    let names: Vec<&str> = parameters.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["organization_id", "limit"], "the path item's parameters move into the vendored operation");
+}
+
+#[test]
+fn a_consumer_type_generated_from_the_b2b_spec_is_compared_with_the_candidate() {
+    let scratch = Scratch::vendored();
+    let consumer = "openapi: 3.0.3\npaths: {}\ncomponents:\n  schemas:\n    api_organization_v1_OrganizationConnectedAppActiveMember:\n      properties: {member_id: {type: string}, granted_scopes: {type: array, items: {type: string}}, since: {type: string}}\n      required: [member_id, granted_scopes]\n";
+    std::fs::write(scratch.0.join("consumer.yml"), consumer).unwrap();
+    std::fs::write(scratch.0.join("openapi/consumer-models.json"), "{}").unwrap();
+    let manifest = format!(
+        "{}consumer:\n  source: consumer.yml\n  models: {{}}\n  generated:\n    ApiOrganizationV1OrganizationConnectedAppActiveMember: api_organization_v1_OrganizationConnectedAppActiveMember\n",
+        read_fixture("manifest.yaml")
+    );
+    std::fs::write(scratch.0.join("openapi/manifest.yaml"), manifest).unwrap();
+
+    let err = scratch.run(&[], false).0.unwrap_err();
+    // The candidate B2B schema, not a snapshot: the Consumer spec's extra field is drift.
+    assert!(
+        err.contains("ApiOrganizationV1OrganizationConnectedAppActiveMember: missing field since (string, optional)"),
+        "{err}"
+    );
+
+    let agreeing = consumer.replace(", since: {type: string}", "");
+    std::fs::write(scratch.0.join("consumer.yml"), agreeing).unwrap();
+    let (result, out) = scratch.run(&[], false);
+    assert_eq!(result, Ok(Status::Changed), "{out}");
+    assert!(out.contains("consumer models: 1 agree with consumer.yml"), "{out}");
 }
 
 #[test]

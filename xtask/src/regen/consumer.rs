@@ -16,6 +16,22 @@ pub fn read_snapshot(root: &std::path::Path) -> Result<BTreeMap<String, Json>, S
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The candidate vendored schema `name` in the shape [`drift`] reads for a model (`nullable: true` becomes a
+/// `[type, "null"]` union, as schemars writes an `Option`).
+pub fn openapi_as_model(vendored: &serde_norway::Value, name: &str) -> Option<Json> {
+    let mut schema = serde_json::to_value(vendored.get("components")?.get("schemas")?.get(name)?).ok()?;
+    if let Some(properties) = schema.get_mut("properties").and_then(Json::as_object_mut) {
+        for property in properties.values_mut() {
+            if property["nullable"] == Json::Bool(true)
+                && let Some(ty) = property["type"].as_str().map(str::to_owned)
+            {
+                property["type"] = serde_json::json!([ty, "null"]);
+            }
+        }
+    }
+    Some(schema)
+}
+
 /// One field's shape, comparable across the two sides.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Field {

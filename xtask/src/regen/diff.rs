@@ -21,8 +21,11 @@ pub fn diff(old: &Value, new: &Value) -> Vec<String> {
             lines.push(format!("- operation {id} ({at})"));
         }
     }
-    for (id, (_, new_op)) in &new_ops {
-        if let Some((_, old_op)) = old_ops.get(id) {
+    for (id, (new_at, new_op)) in &new_ops {
+        if let Some((old_at, old_op)) = old_ops.get(id) {
+            if old_at != new_at {
+                lines.push(format!("~ {id}: moved from {old_at} to {new_at}"));
+            }
             operation_diff(id, old_op, new_op, &mut lines);
         }
     }
@@ -216,5 +219,8 @@ components: {schemas: {S: {properties: {a: {type: string, nullable: true}, b: {t
             ]
         );
         assert!(diff(&new, &new).is_empty());
+        let moved: Value = serde_norway::from_str("paths: {/b: {post: {operationId: A}}}").unwrap();
+        let was: Value = serde_norway::from_str("paths: {/a: {get: {operationId: A}}}").unwrap();
+        assert_eq!(diff(&was, &moved), ["~ A: moved from GET /a to POST /b"]);
     }
 }

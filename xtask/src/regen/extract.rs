@@ -69,8 +69,18 @@ pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
         for (method, operation) in entries(Some(item)) {
             if let (Some(m), Some(id)) = (method.as_str(), operation.get("operationId").and_then(Value::as_str))
                 && METHODS.contains(&m)
+                && let Some((other_path, other_method, _)) = by_id.insert(id, (path, method, operation))
+                && manifest.operations.iter().any(|vendored| vendored == id)
             {
-                by_id.insert(id, (path, method, operation));
+                let at = |p: &Value, m: &Value| {
+                    format!("{} {}", m.as_str().unwrap_or("?").to_uppercase(), p.as_str().unwrap_or("?"))
+                };
+                return Err(format!(
+                    "operationId {id} names two operations in the sources ({} and {}): which one the SDK wraps is \
+                     ambiguous",
+                    at(other_path, other_method),
+                    at(path, method)
+                ));
             }
         }
     }
@@ -89,9 +99,10 @@ pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
                 tags.insert(tag.to_owned());
             }
         }
+        let operation = with_path_parameters(merged, path, operation);
         let item = paths.entry(path.clone()).or_insert_with(|| Value::Mapping(Mapping::new()));
         if let Value::Mapping(item) = item {
-            item.insert(method.clone(), operation.clone());
+            item.insert(method.clone(), operation);
         }
     }
     let paths = Value::Mapping(paths);
@@ -116,6 +127,22 @@ pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
     document.insert("paths".into(), paths);
     document.insert("components".into(), components);
     Ok(Value::Mapping(document))
+}
+
+/// `operation` with the path item's own `parameters` (shared by its methods) added, unless the operation declares
+/// one of the same name and location: only operations are vendored, so the path item's list would be lost.
+fn with_path_parameters(merged: &Value, path: &Value, operation: &Value) -> Value {
+    let mut operation = operation.clone();
+    let shared = merged.get("paths").and_then(|p| p.get(path)).and_then(|i| i.get("parameters"));
+    let Some(Value::Sequence(shared)) = shared else { return operation };
+    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned(), p.get("$ref").cloned());
+    let own: Vec<_> = operation.get("parameters").and_then(Value::as_sequence).into_iter().flatten().map(key).collect();
+    let mut parameters: Vec<Value> = shared.iter().filter(|p| !own.contains(&key(p))).cloned().collect();
+    parameters.extend(operation.get("parameters").and_then(Value::as_sequence).into_iter().flatten().cloned());
+    if let Value::Mapping(map) = &mut operation {
+        map.insert("parameters".into(), Value::Sequence(parameters));
+    }
+    operation
 }
 
 /// Every `#/components/...` entry `paths` references, transitively; kinds and names sorted. Security schemes are

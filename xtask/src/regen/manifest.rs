@@ -77,6 +77,10 @@ pub struct ConsumerCheck {
     /// `Model.field` entries the models keep as raw JSON: only their presence and requiredness are compared.
     #[serde(default)]
     pub opaque: Vec<String>,
+    /// Types generated from the vendored B2B spec that the consumer calls use too: Rust name -> the schema name
+    /// both specs share; the Consumer spec's schema is compared with the candidate vendored one (not a snapshot).
+    #[serde(default)]
+    pub generated: BTreeMap<String, String>,
 }
 
 impl Manifest {

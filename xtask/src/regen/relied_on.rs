@@ -3,8 +3,11 @@
 //! cause, so regen refuses the spec and names the code instead.
 //!
 //! Entries and their shapes:
-//! - `Schema`: `schema` (the generated type exists), or `schema, no required field` (the code builds it with
-//!   `..Default::default()`, which progenitor derives only when every field is optional);
+//! - an operationId: `METHOD path[, body CONTENT-TYPE TYPE] -> STATUS CONTENT-TYPE TYPE`, its route, request body and
+//!   success response (the generated method's argument and return types, and the hand-written paths);
+//! - `Schema`: `schema` (the generated type exists), `schema, no required field` (the code builds it with
+//!   `..Default::default()`, which progenitor derives only when every field is optional), or
+//!   `schema, no properties` (the code passes a raw JSON object, which typify accepts only for an empty object);
 //! - `Schema.field`: the field's type as regen's diff prints it, then `required` or `optional`
 //!   (`string, required`, `integer/int32, required`, `array of X, required`, `string | null, optional`);
 //! - `operationId(name)`: a parameter, `in` and type and requiredness (`path string, required`).
@@ -44,10 +47,22 @@ pub fn shape(document: &Value, item: &str, expected: &str) -> Option<String> {
         let name = rest.strip_suffix(')')?;
         return parameter(document, operation_id, name);
     }
+    if let Some(route) = operation(document, item) {
+        return Some(route);
+    }
     let schemas = document.get("components")?.get("schemas")?;
     match item.split_once('.') {
         None => {
             let schema = schemas.get(item)?;
+            if expected.ends_with("no properties") {
+                let properties = entries(schema.get("properties")).into_iter().map(|(name, _)| name.as_str());
+                let properties: Vec<&str> = properties.map(|name| name.unwrap_or("?")).collect();
+                return Some(if properties.is_empty() {
+                    "schema, no properties".into()
+                } else {
+                    format!("schema, properties: {}", properties.join(", "))
+                });
+            }
             if !expected.contains("no required field") {
                 return Some("schema".into());
             }
@@ -77,6 +92,57 @@ fn required(schema: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An operation's route, request body and success response, when `operation_id` names one.
+fn operation(document: &Value, operation_id: &str) -> Option<String> {
+    for (path, item) in entries(document.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
+            if !method.as_str().is_some_and(|m| METHODS.contains(&m))
+                || operation.get("operationId").and_then(Value::as_str) != Some(operation_id)
+            {
+                continue;
+            }
+            let mut shape = format!("{} {}", method.as_str()?.to_uppercase(), path.as_str()?);
+            if let Some(body) = operation.get("requestBody") {
+                shape.push_str(&format!(", body {}", content(body)));
+            }
+            let mut successes: Vec<(String, &Value)> = entries(operation.get("responses"))
+                .into_iter()
+                .map(|(code, response)| (super::rules::status(code), response))
+                .filter(|(code, _)| code.starts_with('2'))
+                .collect();
+            successes.sort_by(|a, b| a.0.cmp(&b.0));
+            for (code, response) in successes {
+                shape.push_str(&format!(" -> {code} {}", content(response)));
+            }
+            return Some(shape);
+        }
+    }
+    None
+}
+
+/// `CONTENT-TYPE TYPE` of each media type of a request body or response, or `no content`.
+fn content(body: &Value) -> String {
+    let media: Vec<String> = entries(body.get("content"))
+        .into_iter()
+        .map(|(kind, media)| {
+            let ty = media.get("schema").map(describe).unwrap_or_else(|| "no schema".into());
+            format!("{} {ty}", kind.as_str().unwrap_or("?"))
+        })
+        .collect();
+    if media.is_empty() { "no content".into() } else { media.join(" + ") }
+}
+
+/// `value`, or what its `$ref` (`#/components/KIND/NAME`) points at.
+fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    let target = value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/"))
+        .and_then(|r| r.split_once('/'))
+        .and_then(|(kind, name)| document.get("components")?.get(kind)?.get(name));
+    target.unwrap_or(value)
+}
+
 fn parameter(document: &Value, operation_id: &str, name: &str) -> Option<String> {
     for (_, item) in entries(document.get("paths")) {
         for (method, operation) in entries(Some(item)) {
@@ -89,6 +155,7 @@ fn parameter(document: &Value, operation_id: &str, name: &str) -> Option<String>
                 .get("parameters")
                 .and_then(Value::as_sequence)?
                 .iter()
+                .map(|p| resolve(document, p))
                 .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
             let location = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
             let ty = parameter.get("schema").map(describe).unwrap_or_else(|| "any".into());

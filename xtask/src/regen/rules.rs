@@ -22,6 +22,7 @@ use super::manifest::Manifest;
 
 pub use prune_unreferenced_schemas::reachable;
 pub use shared_error_envelope::{ENVELOPE, ENVELOPE_REF, ERROR_STATUSES};
+pub use walk::status;
 
 /// One named rule.
 pub struct Rule {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_norway::Value;
 
 use super::Rule;
-use super::walk::{collect_schema_refs, schemas_mut};
+use super::walk::{collect_component_refs, schemas_mut};
 use crate::regen::manifest::Manifest;
 
 pub const RULE: Rule = Rule {
@@ -32,20 +32,21 @@ fn apply(document: &mut Value, _: &Manifest) -> Vec<String> {
     }
 }
 
-/// The schemas the paths reference, then what those reference, transitively.
+/// The schemas the paths reference, then what those reference, transitively, through shared responses,
+/// parameters and request bodies (`#/components/responses/X`, ...) as well.
 pub fn reachable(document: &Value) -> BTreeSet<String> {
-    let mut reachable = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut queue = Vec::new();
-    collect_schema_refs(document.get("paths").unwrap_or(&Value::Null), &mut queue);
-    while let Some(name) = queue.pop() {
-        if reachable.insert(name.clone())
-            && let Some(schema) =
-                document.get("components").and_then(|c| c.get("schemas")).and_then(|s| s.get(name.as_str()))
+    collect_component_refs(document.get("paths").unwrap_or(&Value::Null), &mut queue);
+    while let Some((kind, name)) = queue.pop() {
+        if seen.insert((kind.clone(), name.clone()))
+            && let Some(component) =
+                document.get("components").and_then(|c| c.get(kind.as_str())).and_then(|k| k.get(name.as_str()))
         {
-            collect_schema_refs(schema, &mut queue);
+            collect_component_refs(component, &mut queue);
         }
     }
-    reachable
+    seen.into_iter().filter(|(kind, _)| kind == "schemas").map(|(_, name)| name).collect()
 }
 
 #[cfg(test)]
@@ -63,10 +64,14 @@ components:
     Owner: {type: object}
     Orphan: {properties: {f: {$ref: '#/components/schemas/OrphanChild'}}}
     OrphanChild: {type: object}
+    Shared: {type: object}
+  responses:
+    SharedError: {description: e, content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}}
 ");
+        document["paths"]["/x"]["get"]["responses"]["400"] = doc("{$ref: '#/components/responses/SharedError'}");
         assert_eq!(apply(&mut document, &manifest()), ["2 schema(s) dropped: Orphan, OrphanChild"]);
         let names: Vec<&str> =
             document["components"]["schemas"].as_mapping().unwrap().keys().filter_map(Value::as_str).collect();
-        assert_eq!(names, ["R", "Owner"]);
+        assert_eq!(names, ["R", "Owner", "Shared"], "a schema reached through a shared response stays");
     }
 }

@@ -66,22 +66,24 @@ pub fn each_schema(document: &mut Value, visit: &mut dyn FnMut(&str, &mut Mappin
     }
 }
 
-/// Every `#/components/schemas/X` under `value`, as `X`.
-pub fn collect_schema_refs(value: &Value, out: &mut Vec<String>) {
+/// Every `#/components/KIND/NAME` under `value`, as (`KIND`, `NAME`).
+pub fn collect_component_refs(value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Mapping(map) => {
             for (key, inner) in map {
                 match (key.as_str(), inner) {
                     (Some("$ref"), Value::String(reference)) => {
-                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                            out.push(name.to_owned());
+                        if let Some((kind, name)) =
+                            reference.strip_prefix("#/components/").and_then(|r| r.split_once('/'))
+                        {
+                            out.push((kind.to_owned(), name.to_owned()));
                         }
                     }
-                    _ => collect_schema_refs(inner, out),
+                    _ => collect_component_refs(inner, out),
                 }
             }
         }
-        Value::Sequence(items) => items.iter().for_each(|item| collect_schema_refs(item, out)),
+        Value::Sequence(items) => items.iter().for_each(|item| collect_component_refs(item, out)),
         _ => {}
     }
 }
