@@ -221,6 +221,17 @@ async fn serve(
         (None, Some(_)) => Some("jwt"),
         (None, None) => None,
     };
+    // A credential header that is present but unreadable is a bad request, never "no session": treating it as absent
+    // would skip the member-session RBAC check (a revoke with `X-Stytch-Member-Session: \x80` was allowed).
+    if let Some(name) = ["authorization", "x-stytch-member-session", "x-stytch-member-sessionjwt"]
+        .into_iter()
+        .find(|name| headers.get_all(*name).iter().any(|value| value.to_str().is_err()))
+    {
+        let message = format!("The {name} header is not valid text: it must be visible ASCII.");
+        let reply = lock(&shared).world.error(400, "invalid_header", &message);
+        log(&shared, Some(endpoint), &method, &uri, reply.0, None, None);
+        return json_response(reply);
+    }
     if ids.len() != endpoint.parameters() {
         // Only a path segment that is not UTF-8 once percent-decoded gets here.
         let reply = lock(&shared).world.error(400, "invalid_path", "A path parameter is not valid UTF-8.");

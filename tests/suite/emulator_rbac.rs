@@ -97,3 +97,31 @@ async fn custom_roles_grant_exactly_their_actions() {
     let err = auditor.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP).await.unwrap_err();
     assert_eq!(err.error_type(), Some(&ErrorType::SessionAuthorizationError));
 }
+
+#[tokio::test]
+async fn an_unreadable_session_header_is_a_400_not_a_request_without_session() {
+    let (emulator, client, _) = start().await;
+    let revoke = format!(
+        "{}/v1/b2b/organizations/{SEED_ORGANIZATION}/members/{SEED_ADMIN}/connected_apps/{SEED_APP}/revoke",
+        emulator.url()
+    );
+    for header in ["X-Stytch-Member-Session", "X-Stytch-Member-SessionJWT"] {
+        let value = reqwest::header::HeaderValue::from_bytes(b"\x80").unwrap();
+        let response = reqwest::Client::new()
+            .post(&revoke)
+            .basic_auth(SEED_PROJECT_ID, Some(SEED_SECRET))
+            .header(header, value)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{header}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error_type"], "invalid_header", "{header}: {body}");
+        assert_eq!(body["status_code"], 400);
+        assert!(body["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+    }
+    // Nothing was revoked: the admin still has the app.
+    let apps = client.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_ADMIN).await.unwrap();
+    assert!(apps.connected_apps.iter().any(|app| app.connected_app_id == SEED_APP), "{apps:?}");
+}
