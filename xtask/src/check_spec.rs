@@ -58,8 +58,8 @@ fn structure(document: &Value, manifest: &Manifest) -> Vec<String> {
             }
             let mut successes: Vec<String> = entries(operation.get("responses"))
                 .into_iter()
-                .map(|(code, _)| code.as_str().map(str::to_owned).or_else(|| code.as_u64().map(|n| n.to_string())))
-                .filter_map(|code| code.filter(|c| c.starts_with('2')))
+                .map(|(code, _)| rules::status(code))
+                .filter(|code| code.starts_with('2'))
                 .collect();
             successes.sort();
             if successes.len() != 1 {

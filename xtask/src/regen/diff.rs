@@ -67,11 +67,7 @@ fn operation_diff(id: &str, old: &Value, new: &Value, lines: &mut Vec<String>) {
         entries(op.get("responses"))
             .into_iter()
             .map(|(code, response)| {
-                let code = code
-                    .as_str()
-                    .map(str::to_owned)
-                    .or_else(|| code.as_u64().map(|n| n.to_string()))
-                    .unwrap_or_default();
+                let code = super::rules::status(code);
                 let schema =
                     response.get("content").and_then(|c| c.get("application/json")).and_then(|j| j.get("schema"));
                 (code, schema.map(describe).unwrap_or_else(|| "no content".into()))

@@ -92,32 +92,34 @@ fn required(schema: &Value) -> Vec<String> {
         .collect()
 }
 
+/// (`METHOD`, path, operation) of the operation `operation_id` names.
+fn find<'a>(document: &'a Value, operation_id: &str) -> Option<(String, String, &'a Value)> {
+    entries(document.get("paths")).into_iter().find_map(|(path, item)| {
+        entries(Some(item)).into_iter().find_map(|(method, operation)| {
+            let method = method.as_str().filter(|m| METHODS.contains(m))?;
+            (operation.get("operationId").and_then(Value::as_str) == Some(operation_id))
+                .then(|| (method.to_uppercase(), path.as_str().unwrap_or("?").to_owned(), operation))
+        })
+    })
+}
+
 /// An operation's route, request body and success response, when `operation_id` names one.
 fn operation(document: &Value, operation_id: &str) -> Option<String> {
-    for (path, item) in entries(document.get("paths")) {
-        for (method, operation) in entries(Some(item)) {
-            if !method.as_str().is_some_and(|m| METHODS.contains(&m))
-                || operation.get("operationId").and_then(Value::as_str) != Some(operation_id)
-            {
-                continue;
-            }
-            let mut shape = format!("{} {}", method.as_str()?.to_uppercase(), path.as_str()?);
-            if let Some(body) = operation.get("requestBody") {
-                shape.push_str(&format!(", body {}", content(body)));
-            }
-            let mut successes: Vec<(String, &Value)> = entries(operation.get("responses"))
-                .into_iter()
-                .map(|(code, response)| (super::rules::status(code), response))
-                .filter(|(code, _)| code.starts_with('2'))
-                .collect();
-            successes.sort_by(|a, b| a.0.cmp(&b.0));
-            for (code, response) in successes {
-                shape.push_str(&format!(" -> {code} {}", content(response)));
-            }
-            return Some(shape);
-        }
+    let (method, path, operation) = find(document, operation_id)?;
+    let mut shape = format!("{method} {path}");
+    if let Some(body) = operation.get("requestBody") {
+        shape.push_str(&format!(", body {}", content(body)));
     }
-    None
+    let mut successes: Vec<(String, &Value)> = entries(operation.get("responses"))
+        .into_iter()
+        .map(|(code, response)| (super::rules::status(code), response))
+        .filter(|(code, _)| code.starts_with('2'))
+        .collect();
+    successes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (code, response) in successes {
+        shape.push_str(&format!(" -> {code} {}", content(response)));
+    }
+    Some(shape)
 }
 
 /// `CONTENT-TYPE TYPE` of each media type of a request body or response, or `no content`.
@@ -144,26 +146,17 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
 }
 
 fn parameter(document: &Value, operation_id: &str, name: &str) -> Option<String> {
-    for (_, item) in entries(document.get("paths")) {
-        for (method, operation) in entries(Some(item)) {
-            if !method.as_str().is_some_and(|m| METHODS.contains(&m))
-                || operation.get("operationId").and_then(Value::as_str) != Some(operation_id)
-            {
-                continue;
-            }
-            let parameter = operation
-                .get("parameters")
-                .and_then(Value::as_sequence)?
-                .iter()
-                .map(|p| resolve(document, p))
-                .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
-            let location = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
-            let ty = parameter.get("schema").map(describe).unwrap_or_else(|| "any".into());
-            let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
-            return Some(format!("{location} {ty}, {}", if required { "required" } else { "optional" }));
-        }
-    }
-    None
+    let (_, _, operation) = find(document, operation_id)?;
+    let parameter = operation
+        .get("parameters")
+        .and_then(Value::as_sequence)?
+        .iter()
+        .map(|p| resolve(document, p))
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?;
+    let location = parameter.get("in").and_then(Value::as_str).unwrap_or("?");
+    let ty = parameter.get("schema").map(describe).unwrap_or_else(|| "any".into());
+    let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
+    Some(format!("{location} {ty}, {}", if required { "required" } else { "optional" }))
 }
 
 #[cfg(test)]
