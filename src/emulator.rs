@@ -18,9 +18,12 @@
 //!
 //! Also a binary: `cargo run --features emulator --bin stytch-emulator -- --port 8080 --fixtures world.json`.
 
+mod bodies;
+mod connection;
 mod faults;
 mod fixture;
 mod keys;
+mod objects;
 mod server;
 mod world;
 

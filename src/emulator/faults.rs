@@ -8,8 +8,9 @@ use super::Endpoint;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
-    /// Answer with this status and Stytch's envelope (`too_many_requests` for 429, `internal_server_error` for 5xx),
-    /// with `Retry-After: seconds` when given.
+    /// Answer with this status and Stytch's envelope, with `Retry-After: seconds` when given. 429 and 5xx carry
+    /// Stytch's own documented error types and messages (`too_many_requests`, "Too many requests have been made.";
+    /// `internal_server_error`, "Oops, something seems to have gone wrong, ..."); see [`Fault::envelope`].
     Status {
         /// The HTTP status.
         status: u16,
@@ -37,7 +38,25 @@ impl Fault {
     pub fn status(status: u16) -> Self {
         Fault::Status { status, retry_after: None }
     }
+
+    /// The `error_type` and `error_message` an injected `status` answers with: Stytch's documented ones for 400,
+    /// 401, 429 and 5xx (seed 001 and Stytch's error reference), `emulated_fault` for any other.
+    pub fn envelope(status: u16) -> (&'static str, &'static str) {
+        match status {
+            400 => ("bad_request", "The submitted request is invalid."),
+            401 => ("unauthorized_credentials", "Unauthorized credentials."),
+            429 => ("too_many_requests", TOO_MANY_REQUESTS),
+            500..=599 => ("internal_server_error", INTERNAL_SERVER_ERROR),
+            _ => ("emulated_fault", "The emulator was scripted to answer with this status."),
+        }
+    }
 }
+
+/// Stytch's 429 message (seed 001).
+const TOO_MANY_REQUESTS: &str = "Too many requests have been made.";
+/// Stytch's 500 message (seed 001).
+const INTERNAL_SERVER_ERROR: &str =
+    "Oops, something seems to have gone wrong, please reach out to support@stytch.com to let us know what went wrong.";
 
 /// One request the emulator received. Credentials are not kept: only whether a session came, and which kind.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -467,7 +467,7 @@ pub(crate) fn session_id(session_token: &str) -> String {
 }
 
 /// A short, stable, non-reversible tag for a token (FNV-1a), so the JWT never embeds the token itself.
-fn fingerprint(token: &str) -> String {
+pub(crate) fn fingerprint(token: &str) -> String {
     let hash = token
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));

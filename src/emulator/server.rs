@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
 
+use super::connection::{EnvelopeBody, EnvelopeListener};
 use super::faults::{Fault, JwtFlaw, LoggedRequest};
 use super::fixture::Fixture;
 use super::world::{Credentials, Reply, World};
@@ -75,6 +76,7 @@ impl Emulator {
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = router(shared.clone());
+        let listener = EnvelopeListener::new(listener, parse_error_envelope(shared.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -185,7 +187,7 @@ fn router(shared: SharedState) -> Router {
                             method: Method,
                             uri: Uri,
                             headers: HeaderMap,
-                            body: Bytes| {
+                            body: Result<Bytes, BytesRejection>| {
             let ids = ids.map(|Path(ids)| ids).unwrap_or_default();
             serve(state, endpoint, ids, method, uri, headers, body)
         };
@@ -198,7 +200,33 @@ fn router(shared: SharedState) -> Router {
             log(&s, None, &m, &u, reply.0, None, None);
             json_response(reply)
         })
+        // axum adds the `Allow` header to what this answers.
+        .method_not_allowed_fallback(|s: State<SharedState>, m: Method, u: Uri| async move {
+            let message = format!("{m} is not allowed on this endpoint.");
+            let reply = lock(&s).world.error(405, "method_not_allowed", &message);
+            log(&s, None, &m, &u, reply.0, None, None);
+            json_response(reply)
+        })
         .with_state(shared)
+}
+
+/// The envelope for an answer hyper gives on its own to a request it cannot parse (see `connection.rs`); logged
+/// with an empty method and path, which could not be read.
+fn parse_error_envelope(shared: SharedState) -> EnvelopeBody {
+    Arc::new(move |status, error_type, message| {
+        let mut shared = lock(&shared);
+        let (status, body) = shared.world.error(status, error_type, message);
+        let request = LoggedRequest {
+            endpoint: None,
+            method: String::new(),
+            path: String::new(),
+            status,
+            session: None,
+            fault: None,
+        };
+        shared.log.push(request);
+        body.to_string()
+    })
 }
 
 async fn serve(
@@ -208,7 +236,7 @@ async fn serve(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let credentials = Credentials {
@@ -232,6 +260,17 @@ async fn serve(
         log(&shared, Some(endpoint), &method, &uri, reply.0, None, None);
         return json_response(reply);
     }
+    let body = match body {
+        Ok(body) => body,
+        // Over axum's 2 MiB body limit, or a body that broke off.
+        Err(rejection) => {
+            let status = rejection.status().as_u16();
+            let error_type = if status == 413 { "request_too_large" } else { "bad_request" };
+            let reply = lock(&shared).world.error(status, error_type, &rejection.body_text());
+            log(&shared, Some(endpoint), &method, &uri, reply.0, None, None);
+            return json_response(reply);
+        }
+    };
     if ids.len() != endpoint.parameters() {
         // Only a path segment that is not UTF-8 once percent-decoded gets here.
         let reply = lock(&shared).world.error(400, "invalid_path", "A path parameter is not valid UTF-8.");
@@ -254,12 +293,8 @@ async fn serve(
             return broken_body();
         }
         Some(Fault::Status { status, retry_after }) => {
-            let error_type = match status {
-                429 => "too_many_requests",
-                500..=599 => "internal_server_error",
-                _ => "emulated_fault",
-            };
-            let reply = lock(&shared).world.error(*status, error_type, "Injected by the emulator.");
+            let (error_type, message) = Fault::envelope(*status);
+            let reply = lock(&shared).world.error(*status, error_type, message);
             log(&shared, Some(endpoint), &method, &uri, reply.0, session, fault.clone());
             let mut response = json_response(reply);
             if let Some(seconds) = retry_after {

@@ -7,10 +7,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use super::bodies::{self, SessionArgument, SessionRequest};
 use super::fixture::{
     Authorization, ConnectedApp, Fixture, JwtClaims, Member, Organization, SESSION_EXPIRES_AT, SESSION_STARTED_AT,
-    session_id,
+    User, session_id,
 };
+use super::objects;
 use super::{Endpoint, JwtFlaw, SigningKey};
 use crate::ext::{JwtExpectations, KeySet, check_jwt};
 
@@ -156,6 +158,11 @@ impl World {
         if !self.authenticated(credentials.authorization.as_deref()) {
             return self.error(401, "unauthorized_credentials", "Unauthorized credentials.");
         }
+        if matches!(endpoint, Endpoint::RevokeMemberConnectedApp | Endpoint::RevokeUserConnectedApp)
+            && let Err(refusal) = bodies::revoke(body)
+        {
+            return self.error(400, refusal.error_type, &refusal.message);
+        }
         match endpoint {
             Endpoint::OrganizationConnectedApps
             | Endpoint::ConnectedApp
@@ -169,34 +176,23 @@ impl World {
         }
     }
 
-    /// The `session_token` or `session_jwt` of a sessions/authenticate body.
-    fn session_argument(body: &[u8]) -> Option<(&'static str, String)> {
-        let body: Value = serde_json::from_slice(body).ok()?;
-        ["session_token", "session_jwt"]
-            .into_iter()
-            .find_map(|field| Some((field, body.get(field)?.as_str()?.to_owned())))
-    }
-
-    /// The record a sessions/authenticate body names (`Err`: the 400 or 404 to answer). `values` gives a record's
-    /// token and JWT.
+    /// The record a sessions/authenticate request names (`Err`: the 404 to answer). `token_of` gives a record's
+    /// token; a JWT must verify (signed by a served key, for this project, unexpired) and name the session.
     fn find_session<T: Clone>(
         &mut self,
         records: impl Fn(&Fixture) -> &[T],
-        values: impl Fn(&T) -> (Option<&str>, Option<&str>),
-        body: &[u8],
+        token_of: impl Fn(&T) -> Option<&str>,
+        argument: &SessionArgument,
         member: bool,
     ) -> Result<T, Reply> {
-        let Some((field, value)) = Self::session_argument(body) else {
-            return Err(self.error(400, "invalid_argument", "Pass a session_token or a session_jwt."));
+        let verified = match argument {
+            SessionArgument::Jwt(jwt) => self.verified_session_id(jwt, member),
+            SessionArgument::Token(_) => None,
         };
-        let verified = if field == "session_jwt" { self.verified_session_id(&value, member) } else { None };
-        let found = records(&self.fixture).iter().find(|record| {
-            let (token, _) = values(record);
-            match &verified {
-                None if field == "session_token" => token == Some(value.as_str()),
-                None => false,
-                Some(id) => session_id(token.unwrap_or_default()) == *id,
-            }
+        let found = records(&self.fixture).iter().find(|record| match (argument, &verified) {
+            (SessionArgument::Token(token), _) => token_of(record) == Some(token.as_str()),
+            (SessionArgument::Jwt(_), Some(id)) => session_id(token_of(record).unwrap_or_default()) == *id,
+            (SessionArgument::Jwt(_), None) => false,
         });
         match found.cloned() {
             Some(record) => Ok(record),
@@ -204,93 +200,109 @@ impl World {
         }
     }
 
-    /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization.
+    /// A checked sessions/authenticate body, or the 400 to answer.
+    fn session_request(&mut self, body: &[u8], member: bool) -> Result<SessionRequest, Reply> {
+        bodies::session_request(body, member).map_err(|refusal| self.error(400, refusal.error_type, &refusal.message))
+    }
+
+    /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization, whole; with an
+    /// `authorization_check`, a 403 unless the member's roles allow it, and the granting roles as the verdict.
     fn authenticate_member_session(&mut self, body: &[u8]) -> Reply {
-        let found =
-            self.find_session(|f| &f.sessions, |s| (s.session_token.as_deref(), s.session_jwt.as_deref()), body, true);
+        let request = match self.session_request(body, true) {
+            Ok(request) => request,
+            Err(reply) => return reply,
+        };
+        let found = self.find_session(|f| &f.sessions, |s| s.session_token.as_deref(), &request.argument, true);
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
         };
         let org = self.fixture.organizations.iter().find(|o| o.organization_id == session.organization_id).cloned();
-        let slug = org.as_ref().and_then(|o| o.slug.clone()).unwrap_or_default();
-        let member = org.as_ref().and_then(|o| find_member(o, &session.member_id)).cloned();
+        let org = org.unwrap_or_else(|| Organization {
+            organization_id: session.organization_id.clone(),
+            slug: None,
+            external_id: None,
+            members: Vec::new(),
+        });
+        let member = find_member(&org, &session.member_id).cloned().unwrap_or_else(|| Member {
+            member_id: session.member_id.clone(),
+            external_id: None,
+            roles: Vec::new(),
+        });
         let mut roles = vec!["stytch_member".to_owned()];
-        roles.extend(member.iter().flat_map(|m| m.roles.clone()));
+        roles.extend(member.roles.iter().filter(|role| *role != "stytch_member").cloned());
+        let verdict = match &request.authorization_check {
+            None => None,
+            Some(check) if check.organization_id != org.organization_id => {
+                return self.error(
+                    403,
+                    "session_authorization_tenancy_error",
+                    "The session's organization does not match the organization in the request.",
+                );
+            }
+            Some(check) => {
+                let granting: Vec<&String> =
+                    roles.iter().filter(|role| self.role_allows(role, &check.resource_id, &check.action)).collect();
+                if granting.is_empty() {
+                    return self.error(
+                        403,
+                        "session_authorization_error",
+                        "The session is not authorized to perform this action.",
+                    );
+                }
+                Some(json!({"authorized": true, "granting_roles": granting}))
+            }
+        };
         let token = session.session_token.clone().unwrap_or_default();
         // A fresh JWT, as Stytch answers (the recorded one when the session has no token to issue it for).
         let jwt = self.issue_jwt(&token, true, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
-        let body = json!({
+        let expires_at = session_expiry(request.duration_minutes);
+        let mut body = json!({
             "status_code": 200,
             "request_id": self.request_id(),
-            "member_session": {
-                "member_session_id": session_id(&token),
-                "member_id": session.member_id,
-                "organization_id": session.organization_id,
-                "organization_slug": slug,
-                "started_at": SESSION_STARTED_AT,
-                "last_accessed_at": SESSION_STARTED_AT,
-                "expires_at": SESSION_EXPIRES_AT,
-                "authentication_factors": [],
-                "roles": roles,
-                "custom_claims": {},
-            },
+            "member_session": objects::member_session(&session_id(&token), &org, &member, &roles, &expires_at),
             "session_token": token,
             "session_jwt": jwt,
-            "member": {
-                "member_id": session.member_id,
-                "organization_id": session.organization_id,
-                "email_address": member.as_ref().and_then(|m| m.external_id.clone()).unwrap_or_default(),
-                "status": "active",
-                "roles": [],
-            },
-            "organization": {"organization_id": session.organization_id, "organization_slug": slug},
+            "member": objects::member(&org, &member),
+            "organization": objects::organization(&org),
         });
+        if let Some(verdict) = verdict {
+            body["verdict"] = verdict;
+        }
         (200, body)
     }
 
-    /// `POST /v1/sessions/authenticate`: the consumer session and its user.
+    /// `POST /v1/sessions/authenticate`: the consumer session and its user, whole. The emulator models no consumer
+    /// RBAC: an `authorization_check` is a 400 rather than a silent "authorized".
     fn authenticate_user_session(&mut self, body: &[u8]) -> Reply {
-        let found = self.find_session(
-            |f| &f.user_sessions,
-            |s| (s.session_token.as_deref(), s.session_jwt.as_deref()),
-            body,
-            false,
-        );
+        let request = match self.session_request(body, false) {
+            Ok(request) => request,
+            Err(reply) => return reply,
+        };
+        if request.authorization_check.is_some() {
+            return self.error(
+                400,
+                "bad_request",
+                "The emulator does not model consumer RBAC: authorization_check is not supported.",
+            );
+        }
+        let found = self.find_session(|f| &f.user_sessions, |s| s.session_token.as_deref(), &request.argument, false);
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
         };
+        let user = self.fixture.users.iter().find(|u| u.user_id == session.user_id).cloned();
+        let user = user.unwrap_or_else(|| User { user_id: session.user_id.clone(), external_id: None });
         let token = session.session_token.clone().unwrap_or_default();
         let jwt = self.issue_jwt(&token, false, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
+        let expires_at = session_expiry(request.duration_minutes);
         let body = json!({
             "status_code": 200,
             "request_id": self.request_id(),
-            "session": {
-                "session_id": session_id(&token),
-                "user_id": session.user_id,
-                "authentication_factors": [],
-                "roles": [],
-                "started_at": SESSION_STARTED_AT,
-                "last_accessed_at": SESSION_STARTED_AT,
-                "expires_at": SESSION_EXPIRES_AT,
-                "custom_claims": {},
-            },
+            "session": objects::user_session(&session_id(&token), &user, &expires_at),
             "session_token": token,
             "session_jwt": jwt,
-            "user": {
-                "user_id": session.user_id,
-                "emails": [],
-                "status": "active",
-                "phone_numbers": [],
-                "webauthn_registrations": [],
-                "providers": [],
-                "totps": [],
-                "crypto_wallets": [],
-                "biometric_registrations": [],
-                "is_locked": false,
-                "roles": [],
-            },
+            "user": objects::user(&user),
         });
         (200, body)
     }
@@ -386,10 +398,17 @@ impl World {
 
     /// Does any of `roles` (plus the implicit `stytch_member`) allow `action` on `resource`?
     fn allows(&self, roles: &[String], resource: &str, action: &str) -> bool {
+        std::iter::once("stytch_member")
+            .chain(roles.iter().map(String::as_str))
+            .any(|role| self.role_allows(role, resource, action))
+    }
+
+    /// Does the role `role_id` allow `action` on `resource`?
+    fn role_allows(&self, role_id: &str, resource: &str, action: &str) -> bool {
         self.fixture
             .roles
             .iter()
-            .filter(|role| role.role_id == "stytch_member" || roles.contains(&role.role_id))
+            .filter(|role| role.role_id == role_id)
             .flat_map(|role| &role.permissions)
             .any(|p| p.resource_id == resource && p.actions.iter().any(|a| a == "*" || a == action))
     }
@@ -501,6 +520,16 @@ impl World {
             .authorizations
             .retain(|a| !(a.user_id.as_deref() == Some(user_id.as_str()) && a.connected_app_id == app_id));
         (200, json!({"status_code": 200, "request_id": self.request_id()}))
+    }
+}
+
+/// A session's `expires_at`: the fixture's, or `minutes` from now when the request extends it.
+fn session_expiry(minutes: Option<u64>) -> String {
+    match minutes {
+        None => SESSION_EXPIRES_AT.to_owned(),
+        Some(minutes) => {
+            humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(minutes * 60)).to_string()
+        }
     }
 }
 

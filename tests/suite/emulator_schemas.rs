@@ -1,6 +1,8 @@
 //! Every answer the emulator gives validates against the spec: the vendored B2B document for B1-B4 and every
-//! error, and Stytch's Consumer document (`../shared/upstream/`) for C1-C2 successes. The validator is strict
-//! about shape: required fields, types, nullability, and no field the schema does not declare.
+//! error, Stytch's Consumer document (`../shared/upstream/`) for C1-C2 successes, and both of Stytch's full
+//! documents for the `sessions/authenticate` answers (the vendored spec keeps `member` and `organization` opaque,
+//! which would hide a missing field). The validator is strict about shape: required fields, types, enum values,
+//! nullability, and no field the schema does not declare.
 
 use std::path::Path;
 
@@ -23,6 +25,10 @@ fn consumer_spec() -> Value {
     document(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream/stytch-consumer-openapi.yml"))
 }
 
+fn upstream_b2b_spec() -> Value {
+    document(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream/stytch-b2b-openapi.yml"))
+}
+
 /// Fields Stytch documents as `null` although the upstream schema does not say nullable (DESIGN.md §1).
 const DOCUMENTED_NULLS: [&str; 1] = ["logo_url"];
 
@@ -35,6 +41,11 @@ fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mu
     let field = at.rsplit('.').next().unwrap_or("");
     if value.is_null() && (schema["nullable"] == json!(true) || DOCUMENTED_NULLS.contains(&field)) {
         return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(value)
+    {
+        problems.push(format!("{at}: {value} is not one of {}", Value::from(values.clone())));
     }
     match schema["type"].as_str() {
         Some("object") => {
@@ -220,6 +231,48 @@ async fn the_session_endpoints_validate_against_the_specs() {
         validate(spec, schema, &answer, &format!("POST {path} -> {status}"), &mut problems);
     }
     assert!(problems.is_empty(), "the emulator's session answers do not match the specs:\n{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn authenticate_answers_carry_every_field_the_full_upstream_schemas_require() {
+    let (b2b, consumer) = (upstream_b2b_spec(), consumer_spec());
+    // The seed, plus a session whose member and organization the fixture does not list, and a user without an
+    // email address: the objects must still be whole.
+    let fixture = Fixture::seed()
+        .member_session("session-token-orphan", "organization-test-unlisted", "member-test-unlisted")
+        .user("user-test-no-email", Some("crm-42"))
+        .user_session("session-token-no-email", "user-test-no-email");
+    let emulator = Emulator::start(fixture.clone()).await.unwrap();
+    let other_admin_jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let check = json!({"organization_id": SEED_ORGANIZATION, "resource_id": "stytch.member", "action": "*"});
+    let b2b_path = "/v1/b2b/sessions/authenticate";
+    let consumer_path = "/v1/sessions/authenticate";
+    let cases = [
+        (b2b_path, json!({"session_token": SEED_ADMIN_SESSION, "authorization_check": check}), &b2b),
+        (b2b_path, json!({"session_token": SEED_MEMBER_SESSION, "session_duration_minutes": 60}), &b2b),
+        (b2b_path, json!({"session_jwt": other_admin_jwt}), &b2b),
+        (b2b_path, json!({"session_token": "session-token-orphan"}), &b2b),
+        (consumer_path, json!({"session_token": SEED_USER_SESSION}), &consumer),
+        (consumer_path, json!({"session_token": "session-token-no-email"}), &consumer),
+    ];
+    let mut problems = Vec::new();
+    for (path, body, spec) in cases {
+        let (status, answer) = call_with(&emulator, "post", path, None, SEED_SECRET, body.clone()).await;
+        assert_eq!(status, 200, "{path} {body}: {answer}");
+        let schema = response_schema(spec, "post", path, 200);
+        validate(spec, schema, &answer, &format!("POST {path} {body}"), &mut problems);
+    }
+    assert!(problems.is_empty(), "the authenticate answers miss what upstream requires:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn the_validator_reads_the_full_member_schema_and_catches_a_missing_name() {
+    let spec = upstream_b2b_spec();
+    let schema = json!({"$ref": "#/components/schemas/api_organization_v1_Member"});
+    let mut problems = Vec::new();
+    validate(&spec, &schema, &json!({"member_id": "m", "status": "active"}), "member", &mut problems);
+    assert!(problems.contains(&"member.name: required, missing".to_owned()), "{problems:?}");
+    assert_eq!(problems.len(), 17, "19 required, 2 present: {problems:?}");
 }
 
 #[test]

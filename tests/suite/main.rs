@@ -14,6 +14,7 @@ mod consumer_revoke;
 mod consumer_user_connected_apps;
 mod emulator_binary;
 mod emulator_e2e;
+mod emulator_envelopes;
 mod emulator_faults;
 mod emulator_rbac;
 mod emulator_schemas;
