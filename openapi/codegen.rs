@@ -19,8 +19,11 @@ pub struct Options {
 /// progenitor 0.15 panics on some valid specs (an operation mixing response types, a `default` response): the
 /// panic is caught and returned as an error. Callers that want a quiet stderr install their own panic hook.
 pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
-    let spec: openapiv3::OpenAPI =
+    let mut document: serde_norway::Value =
         serde_norway::from_str(spec_text).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    drop_constraint_only_alternatives(&mut document);
+    let spec: openapiv3::OpenAPI =
+        serde_norway::from_value(document).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     let inner_type: proc_macro2::TokenStream =
         INNER_TYPE.parse().map_err(|e| format!("{INNER_TYPE} is not a Rust path: {e}"))?;
     let mut settings = progenitor::GenerationSettings::default();
@@ -51,4 +54,34 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
         .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Removes every `oneOf`/`anyOf` whose alternatives only list `required` fields (regen's `one-session-argument`
+/// rule writes one: exactly one of `session_token` and `session_jwt`). Such a list constrains which declared fields
+/// are present and adds no type, but progenitor would turn the struct into an enum with one variant per
+/// alternative. The constraint stays in the spec, for validators and fuzzers; the generated type is the plain struct.
+fn drop_constraint_only_alternatives(value: &mut serde_norway::Value) {
+    use serde_norway::Value;
+    let constraint_only = |alternatives: &Value| {
+        alternatives.as_sequence().is_some_and(|list| {
+            !list.is_empty()
+                && list.iter().all(|alternative| {
+                    alternative.as_mapping().is_some_and(|m| m.len() == 1 && m.contains_key("required"))
+                })
+        })
+    };
+    match value {
+        Value::Mapping(mapping) => {
+            for key in ["oneOf", "anyOf"] {
+                if mapping.get(key).is_some_and(constraint_only) {
+                    mapping.shift_remove(key);
+                }
+            }
+            for (_, inner) in mapping.iter_mut() {
+                drop_constraint_only_alternatives(inner);
+            }
+        }
+        Value::Sequence(list) => list.iter_mut().for_each(drop_constraint_only_alternatives),
+        _ => {}
+    }
 }

@@ -153,6 +153,42 @@ mod tests {
     }
 
     #[test]
+    fn constraint_only_one_of_and_integer_bounds_leave_the_generated_request_a_plain_struct() {
+        let spec = |constraint: &str| {
+            format!(
+                "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /a:
+    post:
+      operationId: authenticate
+      requestBody: {{required: true, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Req'}}}}}}}}
+      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: object}}}}}}}}}}
+components:
+  schemas:
+    Req:
+      type: object
+      properties: {{session_token: {{type: string}}, session_jwt: {{type: string}}, session_duration_minutes: {{type: integer, format: int32, minimum: 5, maximum: 527040}}}}
+{constraint}"
+            )
+        };
+        let options = codegen::Options::default();
+        let plain = codegen::generate(&spec(""), options).unwrap();
+        let constrained = codegen::generate(
+            &spec("      oneOf: [{required: [session_token]}, {required: [session_jwt]}]\n"),
+            options,
+        )
+        .unwrap();
+        assert!(plain.contains("pub struct Req"), "{plain}");
+        // regen's `session-duration-bounds`: bounds leave the field a plain integer.
+        assert!(plain.contains("pub session_duration_minutes: ::std::option::Option<i32>"), "{plain}");
+        assert_eq!(constrained, plain, "the oneOf of `required` lists changed the generated code");
+        // A real alternative (its own properties) is still progenitor's to type.
+        let typed = spec("      oneOf: [{required: [session_token]}, {properties: {x: {type: string}}}]\n");
+        assert_ne!(codegen::generate(&typed, options).unwrap(), plain);
+    }
+
+    #[test]
     fn the_library_dependencies_are_read_from_its_cargo_toml() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let names = library_dependencies(&root);

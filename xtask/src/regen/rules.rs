@@ -9,10 +9,12 @@ mod allow_unknown_fields;
 mod drop_extensions;
 mod no_response_enums;
 mod nullable_logo_url;
+mod one_session_argument;
 mod opaque_subobjects;
 mod optional_request_id;
 mod plain_string_formats;
 mod prune_unreferenced_schemas;
+mod session_duration_bounds;
 mod shared_error_envelope;
 mod walk;
 
@@ -39,12 +41,14 @@ pub struct Rule {
 
 /// Every rule, in the order they run. Pruning is last: the rules before it cut schemas loose (opaque
 /// sub-objects, upstream's error schemas replaced by the envelope).
-pub const RULES: [Rule; 9] = [
+pub const RULES: [Rule; 11] = [
     drop_extensions::RULE,
     opaque_subobjects::RULE,
     shared_error_envelope::RULE,
     nullable_logo_url::RULE,
     optional_request_id::RULE,
+    one_session_argument::RULE,
+    session_duration_bounds::RULE,
     no_response_enums::RULE,
     plain_string_formats::RULE,
     allow_unknown_fields::RULE,
