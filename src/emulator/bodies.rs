@@ -65,8 +65,14 @@ pub(crate) struct SessionRequest {
 /// The longest session Stytch allows: 366 days, in minutes.
 const MAX_SESSION_MINUTES: u64 = 527_040;
 
+/// A field's value; `null` counts as absent, as Stytch reads it (the official Rust crate sends every unset
+/// optional field as `null`).
+fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object.get(name).filter(|value| !value.is_null())
+}
+
 fn string_field(object: &Map<String, Value>, name: &str) -> Result<Option<String>, Refusal> {
-    match object.get(name) {
+    match field(object, name) {
         None => Ok(None),
         Some(Value::String(value)) => Ok(Some(value.clone())),
         Some(_) => Err(bad_request(&format!("{name} must be a string"))),
@@ -92,18 +98,18 @@ pub(crate) fn session_request(body: &[u8], member: bool) -> Result<SessionReques
             });
         }
     };
-    let duration_minutes = match object.get("session_duration_minutes") {
+    let duration_minutes = match field(&object, "session_duration_minutes") {
         None => None,
         Some(value) => match value.as_u64().filter(|minutes| (5..=MAX_SESSION_MINUTES).contains(minutes)) {
             Some(minutes) => Some(minutes),
             None => return Err(bad_request("session_duration_minutes must be an integer from 5 to 527040")),
         },
     };
-    match object.get("session_custom_claims") {
+    match field(&object, "session_custom_claims") {
         None | Some(Value::Object(_)) => {}
         Some(_) => return Err(bad_request("session_custom_claims must be an object")),
     }
-    let authorization_check = match object.get("authorization_check") {
+    let authorization_check = match field(&object, "authorization_check") {
         None => None,
         Some(Value::Object(check)) => {
             let field = |name: &str| match check.get(name) {
@@ -145,6 +151,13 @@ mod tests {
         assert_eq!(refused(br#"{"session_jwt": "j", "session_custom_claims": []}"#), "bad_request");
         assert_eq!(refused(br#"{"session_jwt": "j", "authorization_check": {"resource_id": "r"}}"#), "bad_request");
         assert_eq!(refused(b"\x00"), "bad_request");
+        let official = br#"{"session_token": "t", "session_duration_minutes": null, "session_jwt": null,
+            "session_custom_claims": null, "authorization_check": null}"#;
+        assert_eq!(
+            session_request(official, true).unwrap().argument,
+            SessionArgument::Token("t".into()),
+            "null: absent"
+        );
         let check = br#"{"session_jwt": "j", "authorization_check": {"resource_id": "r", "action": "a"}}"#;
         assert!(session_request(check, false).unwrap().authorization_check.is_some(), "consumer: no organization");
     }
