@@ -69,28 +69,34 @@ fn parse_error(status: u16) -> (&'static str, &'static str) {
 }
 
 /// The status of `bytes` when they start with a head hyper wrote for a parse error.
-fn parse_error_status(bytes: &[u8]) -> Option<u16> {
-    let status = match bytes.get(..13)? {
-        b"HTTP/1.1 400 " => 400,
-        b"HTTP/1.1 414 " => 414,
-        b"HTTP/1.1 431 " => 431,
+/// hyper writes it as `HTTP/1.0` after an HTTP/1.0 request on a kept-alive connection.
+fn parse_error_status(bytes: &[u8]) -> Option<(&'static str, u16)> {
+    let version = match bytes.get(..9)? {
+        b"HTTP/1.1 " => "HTTP/1.1",
+        b"HTTP/1.0 " => "HTTP/1.0",
+        _ => return None,
+    };
+    let status = match bytes.get(9..13)? {
+        b"400 " => 400,
+        b"414 " => 414,
+        b"431 " => 431,
         _ => return None,
     };
     let end = bytes.windows(4).position(|window| window == b"\r\n\r\n")?;
     let head = bytes[..end + 2].to_ascii_lowercase();
     let has = |line: &[u8]| head.windows(line.len()).any(|window| window == line);
-    (has(b"\r\ncontent-length: 0\r\n") && !has(b"\r\ncontent-type:")).then_some(status)
+    (has(b"\r\ncontent-length: 0\r\n") && !has(b"\r\ncontent-type:")).then_some((version, status))
 }
 
 /// The whole replacement response.
-fn envelope_response(status: u16, body: &str) -> Vec<u8> {
+fn envelope_response(version: &str, status: u16, body: &str) -> Vec<u8> {
     let reason = match status {
         414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
         _ => "Bad Request",
     };
     format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{version} {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -119,10 +125,10 @@ impl AsyncRead for EnvelopeStream {
 impl AsyncWrite for EnvelopeStream {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         ready!(self.poll_pending(cx))?;
-        if let Some(status) = parse_error_status(buf) {
+        if let Some((version, status)) = parse_error_status(buf) {
             let (error_type, message) = parse_error(status);
             let body = (self.envelope)(status, error_type, message);
-            self.pending = envelope_response(status, &body);
+            self.pending = envelope_response(version, status, &body);
             // The head is taken whole: the replacement goes out now or on the flush hyper does next.
             let _ = self.poll_pending(cx)?;
             return Poll::Ready(Ok(buf.len()));
@@ -148,9 +154,11 @@ mod tests {
     #[test]
     fn only_hypers_own_empty_error_heads_are_replaced() {
         let hyper_414 = b"HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
-        assert_eq!(parse_error_status(hyper_414), Some(414));
+        assert_eq!(parse_error_status(hyper_414), Some(("HTTP/1.1", 414)));
         let hyper_400 = b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
-        assert_eq!(parse_error_status(hyper_400), Some(400));
+        assert_eq!(parse_error_status(hyper_400), Some(("HTTP/1.1", 400)));
+        let after_http_1_0 = b"HTTP/1.0 400 Bad Request\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        assert_eq!(parse_error_status(after_http_1_0), Some(("HTTP/1.0", 400)));
         let ours = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n";
         assert_eq!(parse_error_status(ours), None, "the router's answers carry a content-type");
         let with_body = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 10\r\n\r\n0123456789";

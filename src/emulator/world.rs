@@ -95,9 +95,11 @@ impl World {
         Some(key.sign(&claims.to_json()))
     }
 
-    /// The session id of a JWT this emulator would accept now: signed by a key it serves, for its project, not
-    /// expired. Stytch checks its JWTs before it looks the session up; so does the emulator.
-    fn verified_session_id(&self, jwt: &str, member: bool) -> Option<String> {
+    /// The session id and subject (member or user id) of a JWT this emulator would accept now: signed by a key it
+    /// serves, for its project, not expired. Stytch checks its JWTs before it looks the session up; so does the
+    /// emulator. A record matches only when both agree: records without a token share one session id, and the
+    /// subject keeps one member's JWT from resolving to another member's record.
+    fn verified_session(&self, jwt: &str, member: bool) -> Option<(String, String)> {
         let expected = JwtExpectations {
             what: "session JWT",
             project_id: &self.fixture.project.project_id,
@@ -108,7 +110,8 @@ impl World {
         let checked = check_jwt(jwt, &expected, member).ok()?;
         let jwk = self.keys.iter().find(|key| key.kid() == checked.kid)?.jwk();
         let key = KeySet::from_jwks(&[jwk]).get(&checked.kid)?;
-        Some(checked.signed_by(jwt, &key).ok()?.session_id)
+        let verified = checked.signed_by(jwt, &key).ok()?;
+        Some((verified.session_id, verified.subject))
     }
 
     /// `GET /v1/b2b/sessions/jwks/{project_id}` and `GET /v1/sessions/jwks/{project_id}`: the served keys.
@@ -182,16 +185,19 @@ impl World {
         &mut self,
         records: impl Fn(&Fixture) -> &[T],
         token_of: impl Fn(&T) -> Option<&str>,
+        subject_of: impl Fn(&T) -> &str,
         argument: &SessionArgument,
         member: bool,
     ) -> Result<T, Reply> {
         let verified = match argument {
-            SessionArgument::Jwt(jwt) => self.verified_session_id(jwt, member),
+            SessionArgument::Jwt(jwt) => self.verified_session(jwt, member),
             SessionArgument::Token(_) => None,
         };
         let found = records(&self.fixture).iter().find(|record| match (argument, &verified) {
             (SessionArgument::Token(token), _) => token_of(record) == Some(token.as_str()),
-            (SessionArgument::Jwt(_), Some(id)) => session_id(token_of(record).unwrap_or_default()) == *id,
+            (SessionArgument::Jwt(_), Some((id, subject))) => {
+                session_id(token_of(record).unwrap_or_default()) == *id && subject_of(record) == subject
+            }
             (SessionArgument::Jwt(_), None) => false,
         });
         match found.cloned() {
@@ -212,7 +218,13 @@ impl World {
             Ok(request) => request,
             Err(reply) => return reply,
         };
-        let found = self.find_session(|f| &f.sessions, |s| s.session_token.as_deref(), &request.argument, true);
+        let found = self.find_session(
+            |f| &f.sessions,
+            |s| s.session_token.as_deref(),
+            |s| &s.member_id,
+            &request.argument,
+            true,
+        );
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
@@ -286,7 +298,13 @@ impl World {
                 "The emulator does not model consumer RBAC: authorization_check is not supported.",
             );
         }
-        let found = self.find_session(|f| &f.user_sessions, |s| s.session_token.as_deref(), &request.argument, false);
+        let found = self.find_session(
+            |f| &f.user_sessions,
+            |s| s.session_token.as_deref(),
+            |s| &s.user_id,
+            &request.argument,
+            false,
+        );
         let session = match found {
             Ok(session) => session,
             Err(reply) => return reply,
@@ -360,11 +378,12 @@ impl World {
                 self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(token.as_str()))
             }
             (None, Some(jwt)) => {
-                let id = self.verified_session_id(jwt, true);
-                self.fixture
-                    .sessions
-                    .iter()
-                    .find(|s| id.as_deref() == Some(&session_id(s.session_token.as_deref().unwrap_or_default())))
+                let verified = self.verified_session(jwt, true);
+                self.fixture.sessions.iter().find(|s| {
+                    verified.as_ref().is_some_and(|(id, subject)| {
+                        *id == session_id(s.session_token.as_deref().unwrap_or_default()) && *subject == s.member_id
+                    })
+                })
             }
         };
         let Some(session) = session.cloned() else {

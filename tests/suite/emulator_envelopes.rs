@@ -65,7 +65,7 @@ async fn a_revoke_body_that_is_not_a_json_object_is_a_400_and_revokes_nothing() 
     let emulator = Emulator::start(Fixture::seed()).await.unwrap();
     let before = emulator.fixture().authorizations;
     for path in [b4(), c2()] {
-        for body in [&b"\x00"[..], b"[]", b"\"revoke\"", b"{\"unterminated\": ", b"null"] {
+        for body in [&b"\x00"[..], b"[]", b"\"revoke\"", b"{\"unterminated\": ", b"null", b"\x0c", b"   "] {
             let (status, _, answer) = exchange(&emulator, &request("POST", &path, body));
             assert_envelope(status, &answer, 400, "bad_request");
             assert!(answer["error_message"].as_str().unwrap().starts_with("The submitted request is invalid"));
@@ -172,6 +172,28 @@ async fn requests_the_router_never_sees_are_answered_with_envelopes() {
     let client = emulator.client().unwrap();
     for _ in 0..3 {
         client.consumer().user_connected_apps(SEED_USER).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parse_error_after_an_http_1_0_request_on_a_kept_alive_connection_is_an_envelope_too() {
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    // hyper answers the second request's parse error with an `HTTP/1.0` head: it must be replaced as well.
+    let good = format!("GET /v1/b2b/sessions/jwks/{SEED_PROJECT_ID} HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+    for bad in ["GARBAGE\r\n\r\n".to_owned(), format!("GET /{} HTTP/1.0\r\n\r\n", "u".repeat(70_000))] {
+        let address = emulator.url().trim_start_matches("http://").to_owned();
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let _ = stream.write_all(format!("{good}{bad}").as_bytes());
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        let second = text.match_indices("HTTP/1.").nth(1).map(|(at, _)| &text[at..]).expect("two answers");
+        let (head, body) = second.split_once("\r\n\r\n").unwrap();
+        assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "{head}");
+        let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {second:?}"));
+        let status = head[9..12].parse().unwrap();
+        assert_envelope(status, &body, status, if status == 414 { "uri_too_long" } else { "bad_request" });
     }
 }
 

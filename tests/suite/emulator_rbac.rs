@@ -125,3 +125,38 @@ async fn an_unreadable_session_header_is_a_400_not_a_request_without_session() {
     let apps = client.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_ADMIN).await.unwrap();
     assert!(apps.connected_apps.iter().any(|app| app.connected_app_id == SEED_APP), "{apps:?}");
 }
+
+#[tokio::test]
+async fn a_jwt_only_session_never_resolves_to_another_members_record() {
+    // Two sessions recorded by JWT alone (no token), the admin's first: the member's JWT must not be taken for the
+    // admin's session (both have the session id of an empty token), or it would revoke with the admin's rights.
+    let jwt_only = |member: &str| MemberSessionRecord {
+        session_token: None,
+        session_jwt: Some(mint_session_jwt(SEED_PROJECT_ID, SEED_ORGANIZATION, member, "")),
+        organization_id: SEED_ORGANIZATION.into(),
+        member_id: member.into(),
+    };
+    let mut fixture = Fixture::seed();
+    fixture.sessions = vec![jwt_only(SEED_ADMIN), jwt_only(SEED_MEMBER)];
+    let member_jwt = fixture.sessions[1].session_jwt.clone().unwrap();
+    let emulator = Emulator::start(fixture).await.unwrap();
+    let client = emulator.client().unwrap();
+    let as_member = client.with_member_session(MemberSession::jwt(&member_jwt).unwrap());
+    let denied = as_member.b2b().revoke_member_connected_app(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP).await;
+    let error = denied.expect_err("a plain member revoked the admin's app");
+    assert_eq!(error.error_type(), Some(&ErrorType::SessionAuthorizationError), "{error}");
+    let apps = client.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_ADMIN).await.unwrap();
+    assert!(apps.connected_apps.iter().any(|app| app.connected_app_id == SEED_APP), "{apps:?}");
+    // And sessions/authenticate names the JWT's own member.
+    let who: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/v1/b2b/sessions/authenticate", emulator.url()))
+        .basic_auth(SEED_PROJECT_ID, Some(SEED_SECRET))
+        .json(&serde_json::json!({"session_jwt": member_jwt}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(who["member"]["member_id"], SEED_MEMBER, "{who}");
+}
