@@ -90,11 +90,7 @@ fn parse_error_status(bytes: &[u8]) -> Option<(&'static str, u16)> {
 
 /// The whole replacement response.
 fn envelope_response(version: &str, status: u16, body: &str) -> Vec<u8> {
-    let reason = match status {
-        414 => "URI Too Long",
-        431 => "Request Header Fields Too Large",
-        _ => "Bad Request",
-    };
+    let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or_default();
     format!(
         "{version} {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()

@@ -23,8 +23,8 @@ fn member_email(organization: &Organization, member: &Member) -> String {
     }
 }
 
-/// `admin@acme.example` -> `Admin`: a display name from an address's local part.
-fn name_from_email(email: &str) -> String {
+/// `admin@acme.example` -> `Admin`, `acme` -> `Acme`: a display name from an address's local part or a slug.
+fn display_name(email: &str) -> String {
     let local = email.split('@').next().unwrap_or_default();
     let mut chars = local.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -60,7 +60,7 @@ pub(crate) fn member(organization: &Organization, member: &Member) -> Value {
         "member_id": member.member_id,
         "email_address": email,
         "status": "active",
-        "name": name_from_email(&email),
+        "name": display_name(&email),
         "sso_registrations": [],
         "is_breakglass": false,
         "member_password_id": "",
@@ -91,7 +91,7 @@ pub(crate) fn organization(organization: &Organization) -> Value {
     let slug = organization.slug.clone().unwrap_or_else(|| organization.organization_id.clone());
     let mut object = json!({
         "organization_id": organization.organization_id,
-        "organization_name": name_from_email(&slug),
+        "organization_name": display_name(&slug),
         "organization_logo_url": "",
         "organization_slug": slug,
         "sso_jit_provisioning": "ALL_ALLOWED",

@@ -7,10 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::bodies::{self, SessionArgument, SessionRequest};
+use super::bodies::{self, Refusal, SessionArgument, SessionRequest};
 use super::fixture::{
-    Authorization, ConnectedApp, Fixture, JwtClaims, Member, Organization, SESSION_EXPIRES_AT, SESSION_STARTED_AT,
-    User, session_id,
+    Authorization, ConnectedApp, Fixture, JwtClaims, Member, MemberSessionRecord, Organization, SESSION_EXPIRES_AT,
+    SESSION_STARTED_AT, User, session_id,
 };
 use super::objects;
 use super::{Endpoint, JwtFlaw, SigningKey};
@@ -164,7 +164,7 @@ impl World {
         if matches!(endpoint, Endpoint::RevokeMemberConnectedApp | Endpoint::RevokeUserConnectedApp)
             && let Err(refusal) = bodies::revoke(body)
         {
-            return self.error(400, refusal.error_type, &refusal.message);
+            return self.refused(refusal);
         }
         match endpoint {
             Endpoint::OrganizationConnectedApps
@@ -208,7 +208,32 @@ impl World {
 
     /// A checked sessions/authenticate body, or the 400 to answer.
     fn session_request(&mut self, body: &[u8], member: bool) -> Result<SessionRequest, Reply> {
-        bodies::session_request(body, member).map_err(|refusal| self.error(400, refusal.error_type, &refusal.message))
+        bodies::session_request(body, member).map_err(|refusal| self.refused(refusal))
+    }
+
+    /// The 400 for a body [`bodies`] refused.
+    fn refused(&mut self, refusal: Refusal) -> Reply {
+        self.error(400, refusal.error_type, &refusal.message)
+    }
+
+    /// A member session by token or JWT (`Err`: the 404 to answer), for the RBAC headers and for
+    /// `sessions/authenticate` alike.
+    fn find_member_session(&mut self, argument: &SessionArgument) -> Result<MemberSessionRecord, Reply> {
+        self.find_session(|f| &f.sessions, |s| s.session_token.as_deref(), |s| &s.member_id, argument, true)
+    }
+
+    /// 403: the session belongs to another organization than the request names.
+    fn tenancy_error(&mut self) -> Reply {
+        self.error(
+            403,
+            "session_authorization_tenancy_error",
+            "The session's organization does not match the organization in the request.",
+        )
+    }
+
+    /// 403: no role of the session's member allows the action.
+    fn authorization_error(&mut self) -> Reply {
+        self.error(403, "session_authorization_error", "The session is not authorized to perform this action.")
     }
 
     /// `POST /v1/b2b/sessions/authenticate`: the member session, its member and organization, whole; with an
@@ -218,14 +243,7 @@ impl World {
             Ok(request) => request,
             Err(reply) => return reply,
         };
-        let found = self.find_session(
-            |f| &f.sessions,
-            |s| s.session_token.as_deref(),
-            |s| &s.member_id,
-            &request.argument,
-            true,
-        );
-        let session = match found {
+        let session = match self.find_member_session(&request.argument) {
             Ok(session) => session,
             Err(reply) => return reply,
         };
@@ -246,21 +264,13 @@ impl World {
         let verdict = match &request.authorization_check {
             None => None,
             Some(check) if check.organization_id != org.organization_id => {
-                return self.error(
-                    403,
-                    "session_authorization_tenancy_error",
-                    "The session's organization does not match the organization in the request.",
-                );
+                return self.tenancy_error();
             }
             Some(check) => {
                 let granting: Vec<&String> =
                     roles.iter().filter(|role| self.role_allows(role, &check.resource_id, &check.action)).collect();
                 if granting.is_empty() {
-                    return self.error(
-                        403,
-                        "session_authorization_error",
-                        "The session is not authorized to perform this action.",
-                    );
+                    return self.authorization_error();
                 }
                 Some(json!({"authorized": true, "granting_roles": granting}))
             }
@@ -365,7 +375,7 @@ impl World {
         subject: Option<&Member>,
         endpoint: Endpoint,
     ) -> Option<Reply> {
-        let session = match (&credentials.session_token, &credentials.session_jwt) {
+        let argument = match (&credentials.session_token, &credentials.session_jwt) {
             (None, None) => return None,
             (Some(_), Some(_)) => {
                 return Some(self.error(
@@ -374,27 +384,15 @@ impl World {
                     "Pass a session token or a session JWT, not both.",
                 ));
             }
-            (Some(token), None) => {
-                self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(token.as_str()))
-            }
-            (None, Some(jwt)) => {
-                let verified = self.verified_session(jwt, true);
-                self.fixture.sessions.iter().find(|s| {
-                    verified.as_ref().is_some_and(|(id, subject)| {
-                        *id == session_id(s.session_token.as_deref().unwrap_or_default()) && *subject == s.member_id
-                    })
-                })
-            }
+            (Some(token), None) => SessionArgument::Token(token.clone()),
+            (None, Some(jwt)) => SessionArgument::Jwt(jwt.clone()),
         };
-        let Some(session) = session.cloned() else {
-            return Some(self.error(404, "session_not_found", "Session could not be found."));
+        let session = match self.find_member_session(&argument) {
+            Ok(session) => session,
+            Err(reply) => return Some(reply),
         };
         if session.organization_id != org.organization_id {
-            return Some(self.error(
-                403,
-                "session_authorization_tenancy_error",
-                "The session's organization does not match the organization in the request.",
-            ));
+            return Some(self.tenancy_error());
         }
         let action = match endpoint {
             Endpoint::RevokeMemberConnectedApp => "revoke.connected-app",
@@ -404,15 +402,7 @@ impl World {
         let is_self = subject.is_some_and(|m| m.member_id == session.member_id);
         let allowed =
             self.allows(&roles, "stytch.member", action) || (is_self && self.allows(&roles, "stytch.self", action));
-        if allowed {
-            None
-        } else {
-            Some(self.error(
-                403,
-                "session_authorization_error",
-                "The session is not authorized to perform this action.",
-            ))
-        }
+        if allowed { None } else { Some(self.authorization_error()) }
     }
 
     /// Does any of `roles` (plus the implicit `stytch_member`) allow `action` on `resource`?
