@@ -1,7 +1,8 @@
 //! Generates the B2B Connected Apps client from the vendored OpenAPI spec.
 //!
 //! Input: `openapi/stytch-b2b-connected-apps.yaml` (OpenAPI 3.0.x).
-//! Output: `$OUT_DIR/stytch_b2b_connected_apps.rs`, included by `src/generated.rs`.
+//! Output: `$OUT_DIR/stytch_b2b_connected_apps.rs`, included by `src/lib.rs` (module `generated`); with the `mock`
+//! feature also `$OUT_DIR/stytch_b2b_connected_apps_httpmock.rs`, included by `src/ext/mock.rs`.
 //! Nothing generated is edited by hand; change the spec (or `cargo xtask regen`) instead. The generation itself is
 //! `openapi/codegen.rs`, which `cargo xtask regen` runs on a candidate spec before writing it.
 
@@ -13,6 +14,7 @@ mod codegen;
 
 const SPEC: &str = "openapi/stytch-b2b-connected-apps.yaml";
 const OUTPUT: &str = "stytch_b2b_connected_apps.rs";
+const MOCK_OUTPUT: &str = "stytch_b2b_connected_apps_httpmock.rs";
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
@@ -34,8 +36,16 @@ fn generate() -> Result<(), String> {
     let options = codegen::Options { schemars: std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some() };
     // progenitor's panics come back as errors: keep its backtrace noise out of cargo's output.
     std::panic::set_hook(Box::new(|_| {}));
-    let code = codegen::generate(&text, options)?;
-    let out_dir = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set (run through cargo)")?;
-    let out = PathBuf::from(out_dir).join(OUTPUT);
-    std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set (run through cargo)")?);
+    write(&out_dir.join(OUTPUT), &codegen::generate(&text, options)?)?;
+    // Feature `mock`: progenitor's typed httpmock extension, from the same spec. Not generated otherwise, so a
+    // default build pays nothing for it.
+    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        write(&out_dir.join(MOCK_OUTPUT), &codegen::generate_mock(&text, options)?)?;
+    }
+    Ok(())
+}
+
+fn write(path: &std::path::Path, code: &str) -> Result<(), String> {
+    std::fs::write(path, code).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -6,6 +6,9 @@
 /// The `inner` state of the generated `Client`: `src/ext/transport.rs` implements progenitor's hooks for it.
 pub const INNER_TYPE: &str = "crate::ext::transport::ClientState";
 
+use proc_macro2::TokenTree;
+use quote::ToTokens as _;
+
 /// What the generated code looks like beyond the spec.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -19,11 +22,43 @@ pub struct Options {
 /// progenitor 0.15 panics on some valid specs (an operation mixing response types, a `default` response): the
 /// panic is caught and returned as an error. Callers that want a quiet stderr install their own panic hook.
 pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
+    let spec = parse(spec_text)?;
+    let mut generator = progenitor::Generator::new(&settings(options)?);
+    let tokens = without_panic(|| generator.generate_tokens(&spec))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The library's `mock` module body for `spec_text` (feature `mock`): progenitor's typed `httpmock` extension
+/// (`MockServerExt`, and a `When`/`Then` pair per operation in `operations`), with two changes made here:
+///
+/// - **Path parameters match what the client sends.** progenitor puts the caller's value into a regex as is:
+///   `a.b` would also match `axb`, an external id `a|b` splits the pattern in two, `(` panics, and `a/b` never
+///   matches because the client sends it percent-encoded. Each value goes through
+///   `crate::ext::mock::path_segment` (percent-encoded as the client does, then regex-escaped).
+/// - **Each `When` learns the operation's method and whether it declares the member-session headers**, through
+///   an impl of `crate::ext::mock::sealed::Operation` placed in the module (where the wrapped `When` is
+///   reachable), which the handwritten `SdkRequest` matchers build on.
+///
+/// An error names what no longer has the expected shape when a progenitor upgrade changes its output.
+pub fn generate_mock(spec_text: &str, options: Options) -> Result<String, String> {
+    let spec = parse(spec_text)?;
+    let mut generator = progenitor::Generator::new(&settings(options)?);
+    let tokens = without_panic(|| generator.httpmock(&spec, "crate::generated"))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("the generated mock code does not parse: {e}"))?;
+    complete_mock(&mut file)?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn parse(spec_text: &str) -> Result<openapiv3::OpenAPI, String> {
     let mut document: serde_norway::Value =
         serde_norway::from_str(spec_text).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     drop_constraint_only_alternatives(&mut document);
-    let spec: openapiv3::OpenAPI =
-        serde_norway::from_value(document).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    serde_norway::from_value(document).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))
+}
+
+fn settings(options: Options) -> Result<progenitor::GenerationSettings, String> {
     let inner_type: proc_macro2::TokenStream =
         INNER_TYPE.parse().map_err(|e| format!("{INNER_TYPE} is not a Rust path: {e}"))?;
     let mut settings = progenitor::GenerationSettings::default();
@@ -37,9 +72,14 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
     if options.schemars {
         settings.with_derive("schemars::JsonSchema");
     }
-    let mut generator = progenitor::Generator::new(&settings);
-    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
-    let tokens = generated
+    Ok(settings)
+}
+
+/// Runs one progenitor generation, its panics turned into an error.
+fn without_panic(
+    generate: impl FnOnce() -> Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<proc_macro2::TokenStream, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(generate))
         .map_err(|panic| {
             let message = panic
                 .downcast_ref::<&str>()
@@ -51,9 +91,160 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
                  error beside typed ones, two error schemas, 200 beside 204, or a `default`): see openapi/README.md"
             )
         })?
-        .map_err(|e| format!("progenitor rejected the spec: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+        .map_err(|e| format!("progenitor rejected the spec: {e}"))
+}
+
+/// The two changes [`generate_mock`] makes to progenitor's httpmock output.
+fn complete_mock(file: &mut syn::File) -> Result<(), String> {
+    let changed = |what: &str| format!("progenitor's httpmock output changed shape ({what}); see openapi/codegen.rs");
+    let operations = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "operations" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| changed("no `mod operations`"))?;
+    let mut added = Vec::new();
+    for item in operations.1.iter_mut() {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(self_type) = &*block.self_ty else { continue };
+        let Some(name) = self_type.path.get_ident().cloned() else { continue };
+        if !name.to_string().ends_with("When") {
+            continue;
+        }
+        let mut method = None;
+        let mut member_session_headers = false;
+        for member in block.items.iter_mut() {
+            let syn::ImplItem::Fn(function) = member else { continue };
+            if function.sig.ident == "new" {
+                method = http_method(function.block.to_token_stream());
+            }
+            if function.sig.ident == "x_stytch_member_session" {
+                member_session_headers = true;
+            }
+            let body = function.block.to_token_stream();
+            if contains_format(body.clone()) {
+                let (patched, count) = patch_path_values(body);
+                if count != 1 {
+                    return Err(changed(&format!(
+                        "{name}::{} builds its path pattern differently",
+                        function.sig.ident
+                    )));
+                }
+                function.block = syn::parse2(patched).map_err(|e| changed(&e.to_string()))?;
+            }
+        }
+        let method = method.ok_or_else(|| changed(&format!("no HTTP method in {name}::new")))?;
+        added.push(syn::parse_quote! {
+            impl crate::ext::mock::sealed::Operation for #name {
+                const METHOD: &'static str = #method;
+                const MEMBER_SESSION_HEADERS: bool = #member_session_headers;
+                fn map_when(self, change: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
+                    Self(change(self.0))
+                }
+            }
+        });
+    }
+    if added.is_empty() {
+        return Err(changed("no `...When` type in `mod operations`"));
+    }
+    operations.1.extend(added);
+    Ok(())
+}
+
+/// The method a `When::new` body sets (`::httpmock::Method::GET` gives `"GET"`).
+fn http_method(body: proc_macro2::TokenStream) -> Option<String> {
+    let tokens = flatten(body);
+    tokens.windows(4).find_map(|window| match window {
+        [TokenTree::Ident(method), TokenTree::Punct(a), TokenTree::Punct(b), TokenTree::Ident(name)]
+            if method == "Method" && a.as_char() == ':' && b.as_char() == ':' =>
+        {
+            Some(name.to_string())
+        }
+        _ => None,
+    })
+}
+
+/// Every token, groups opened (their delimiters dropped).
+fn flatten(stream: proc_macro2::TokenStream) -> Vec<TokenTree> {
+    stream
+        .into_iter()
+        .flat_map(|tree| match tree {
+            TokenTree::Group(group) => flatten(group.stream()),
+            other => vec![other],
+        })
+        .collect()
+}
+
+/// Whether a `format!` call appears anywhere in `stream`.
+fn contains_format(stream: proc_macro2::TokenStream) -> bool {
+    flatten(stream).windows(2).any(|pair| {
+        matches!(pair, [TokenTree::Ident(name), TokenTree::Punct(bang)] if name == "format" && bang.as_char() == '!')
+    })
+}
+
+/// Inside each `format!(...)` of `stream`, `value.to_string()` becomes
+/// `crate::ext::mock::path_segment(&value.to_string())`; returns the new stream and how many were replaced.
+fn patch_path_values(stream: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, usize) {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut count = 0;
+    let mut index = 0;
+    while index < trees.len() {
+        let is_format = matches!(
+            (&trees[index], trees.get(index + 1), trees.get(index + 2)),
+            (TokenTree::Ident(name), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(_)))
+                if name == "format" && bang.as_char() == '!'
+        );
+        if is_format {
+            let TokenTree::Group(group) = &trees[index + 2] else { unreachable!("matched just above") };
+            let (arguments, replaced) = replace_value_to_string(group.stream());
+            count += replaced;
+            let mut patched = proc_macro2::Group::new(group.delimiter(), arguments);
+            patched.set_span(group.span());
+            out.extend([trees[index].clone(), trees[index + 1].clone(), TokenTree::Group(patched)]);
+            index += 3;
+            continue;
+        }
+        match &trees[index] {
+            TokenTree::Group(group) => {
+                let (inner, replaced) = patch_path_values(group.stream());
+                count += replaced;
+                let mut patched = proc_macro2::Group::new(group.delimiter(), inner);
+                patched.set_span(group.span());
+                out.push(TokenTree::Group(patched));
+            }
+            other => out.push(other.clone()),
+        }
+        index += 1;
+    }
+    (out.into_iter().collect(), count)
+}
+
+/// `value . to_string ()` at the top level of a `format!` argument list, wrapped in the path-segment escape.
+fn replace_value_to_string(arguments: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, usize) {
+    let trees: Vec<TokenTree> = arguments.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
+    let mut count = 0;
+    let mut index = 0;
+    while index < trees.len() {
+        let is_value_to_string = matches!(
+            &trees[index..trees.len().min(index + 4)],
+            [TokenTree::Ident(value), TokenTree::Punct(dot), TokenTree::Ident(method), TokenTree::Group(call)]
+                if value == "value" && dot.as_char() == '.' && method == "to_string"
+                    && call.delimiter() == proc_macro2::Delimiter::Parenthesis && call.stream().is_empty()
+        );
+        if is_value_to_string {
+            out.extend(quote::quote!(crate::ext::mock::path_segment(&value.to_string())));
+            count += 1;
+            index += 4;
+        } else {
+            out.push(trees[index].clone());
+            index += 1;
+        }
+    }
+    (out.into_iter().collect(), count)
 }
 
 /// Removes every `oneOf`/`anyOf` whose alternatives only list `required` fields (regen's `one-session-argument`

@@ -39,6 +39,9 @@ mod jwt_error;
 mod jwt_verify;
 /// The per-client cache of the project's signing keys (JWKS): lazy, single-flight, refreshed in the background.
 mod key_cache;
+/// Typed httpmock helpers for users' tests (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 /// Models: friendly names for the generated types, and the handwritten consumer models.
 pub mod models;
 /// The six operations' ids, methods and path templates.

@@ -147,13 +147,7 @@ impl<'a> B2b<'a> {
         &self,
         session: &MemberSession,
     ) -> Result<MemberSessionAuthenticateResponse, Error> {
-        let value = Some(session.expose().to_owned());
-        let body = if session.is_jwt() {
-            crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_jwt: value, ..Default::default() }
-        } else {
-            crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_token: value, ..Default::default() }
-        };
-        let request = self.client.generated().api_b2b_session_v1_authenticate().body(body);
+        let request = self.client.generated().api_b2b_session_v1_authenticate().body(authenticate_request(session));
         let mut this = self.clone().without_session();
         this.options.secrets.add(session.shared());
         this.run(&operations::MEMBER_SESSION_AUTHENTICATE, Box::pin(request.send())).await
@@ -240,3 +234,15 @@ accepts_member_session!(
     ApiOrganizationV1OrganizationsMembersGetConnectedApps,
     ApiOrganizationV1OrganizationsMembersConnectedAppsRevoke,
 );
+
+/// The body of `POST /v1/b2b/sessions/authenticate` for `session`: its token or its JWT, nothing else.
+pub(crate) fn authenticate_request(
+    session: &MemberSession,
+) -> crate::generated::types::ApiB2bSessionV1AuthenticateRequest {
+    let value = Some(session.expose().to_owned());
+    if session.is_jwt() {
+        crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_jwt: value, ..Default::default() }
+    } else {
+        crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_token: value, ..Default::default() }
+    }
+}

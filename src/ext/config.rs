@@ -26,7 +26,7 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(75);
 /// The largest response body read, unless configured otherwise.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
+pub(crate) const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (rust)");
 
 /// Builds a [`Client`].
 ///
@@ -234,6 +234,8 @@ impl ClientBuilder {
             http.build().map_err(|e| Error::Configuration(format!("cannot build the HTTP client: {e}").into()))?;
         let mut secrets = Secrets::default();
         secrets.add(self.secret.expose());
+        #[cfg(feature = "mock")]
+        let authorization = crate::Secret::from(format!("Basic {basic_credential}"));
         secrets.add(basic_credential);
         // Each attempt's timeout is set per request by the transport (clamped to the call's deadline).
         let state = ClientState {
@@ -244,6 +246,8 @@ impl ClientBuilder {
             budget: self.budget,
             sleep: self.sleep,
             secrets,
+            #[cfg(feature = "mock")]
+            authorization,
         };
         Ok(Client::from_parts(
             crate::generated::Client::new_with_client(&base_url, http, state),

@@ -78,8 +78,7 @@ impl<'a> Consumer<'a> {
         &self,
         session: &UserSession,
     ) -> Result<UserSessionAuthenticateResponse, Error> {
-        let field = if session.is_jwt() { "session_jwt" } else { "session_token" };
-        let body = serde_json::json!({ field: session.expose() });
+        let body = authenticate_body(session);
         let mut this = self.clone();
         this.options.secrets.add(session.shared());
         this.run(
@@ -126,4 +125,10 @@ impl<'a> Consumer<'a> {
         })
         .await
     }
+}
+
+/// The body of `POST /v1/sessions/authenticate` for `session`: its token or its JWT, nothing else.
+pub(crate) fn authenticate_body(session: &UserSession) -> serde_json::Value {
+    let field = if session.is_jwt() { "session_jwt" } else { "session_token" };
+    serde_json::json!({ field: session.expose() })
 }

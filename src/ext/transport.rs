@@ -41,6 +41,9 @@ pub struct ClientState {
     pub(crate) sleep: Arc<dyn Sleep>,
     /// The project secret and the Basic credential, cut out of anything a server sends back.
     pub(crate) secrets: Secrets,
+    /// The `Authorization` header's value, for the mock matchers (`SdkRequest::sent_by`); never prints.
+    #[cfg(feature = "mock")]
+    pub(crate) authorization: crate::Secret,
 }
 
 /// Options for one call; `None` keeps the client's setting.

@@ -26,6 +26,7 @@ mod ids;
 mod jwks_cache;
 mod jwks_endpoints;
 mod jwt_forged;
+mod mock_helpers;
 mod properties;
 mod redaction;
 mod secrets;
