@@ -149,6 +149,9 @@ fn complete_mock(file: &mut syn::File) -> Result<(), String> {
     if added.is_empty() {
         return Err(changed("no `...When` type in `mod operations`"));
     }
+    operations.1.push(syn::parse_quote!(
+        use crate::ext::mock::path_segment;
+    ));
     operations.1.extend(added);
     Ok(())
 }
@@ -184,8 +187,8 @@ fn contains_format(stream: proc_macro2::TokenStream) -> bool {
     })
 }
 
-/// Inside each `format!(...)` of `stream`, `value.to_string()` becomes
-/// `crate::ext::mock::path_segment(&value.to_string())`; returns the new stream and how many were replaced.
+/// Inside each `format!(...)` of `stream`, `value.to_string()` becomes `path_segment(&value.to_string())` (the
+/// module imports `crate::ext::mock::path_segment`); returns the new stream and how many were replaced.
 fn patch_path_values(stream: proc_macro2::TokenStream) -> (proc_macro2::TokenStream, usize) {
     let trees: Vec<TokenTree> = stream.into_iter().collect();
     let mut out = Vec::with_capacity(trees.len());
@@ -236,7 +239,7 @@ fn replace_value_to_string(arguments: proc_macro2::TokenStream) -> (proc_macro2:
                     && call.delimiter() == proc_macro2::Delimiter::Parenthesis && call.stream().is_empty()
         );
         if is_value_to_string {
-            out.extend(quote::quote!(crate::ext::mock::path_segment(&value.to_string())));
+            out.extend(quote::quote!(path_segment(&value.to_string())));
             count += 1;
             index += 4;
         } else {
@@ -274,5 +277,62 @@ fn drop_constraint_only_alternatives(value: &mut serde_norway::Value) {
         }
         Value::Sequence(list) => list.iter_mut().for_each(drop_constraint_only_alternatives),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/orgs/{organization_id}/apps/{app_id}:
+    get:
+      operationId: get_app
+      parameters:
+      - {name: organization_id, in: path, required: true, schema: {type: string}}
+      - {name: app_id, in: path, required: true, schema: {type: string}}
+      - {name: X-Stytch-Member-Session, in: header, required: false, schema: {type: string}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}
+  /v1/sessions/authenticate:
+    post:
+      operationId: authenticate
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}
+";
+
+    #[test]
+    fn every_path_parameter_is_matched_through_path_segment_and_each_when_knows_its_operation() {
+        let code = generate_mock(SPEC, Options::default()).unwrap();
+        // prettyplease spaces macro arguments its own way: compare without whitespace.
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(code.matches("format!(").count(), 2, "{code}");
+        assert_eq!(code.matches("path_segment(&value.to_string())").count(), 2, "{code}");
+        assert!(code.contains("usecrate::ext::mock::path_segment;"), "{code}");
+        let get = code.split("implcrate::ext::mock::sealed::OperationforGetAppWhen").nth(1).expect("GET impl");
+        assert!(get.contains(r#"METHOD:&'staticstr="GET""#) && get.contains("MEMBER_SESSION_HEADERS:bool=true"));
+        let post = code.split("implcrate::ext::mock::sealed::OperationforAuthenticateWhen").nth(1).expect("POST impl");
+        assert!(post.contains(r#"METHOD:&'staticstr="POST""#) && post.contains("MEMBER_SESSION_HEADERS:bool=false"));
+    }
+
+    #[test]
+    fn output_of_another_shape_is_an_error_not_unpatched_code() {
+        let mut no_operations: syn::File = syn::parse_quote! { pub trait MockServerExt {} };
+        assert!(complete_mock(&mut no_operations).unwrap_err().contains("changed shape"));
+        // A path pattern built some other way than `format!(.., value.to_string())` is refused, not left as is.
+        let mut other_pattern: syn::File = syn::parse_quote! {
+            pub mod operations {
+                pub struct GetWhen(::httpmock::When);
+                impl GetWhen {
+                    pub fn new(inner: ::httpmock::When) -> Self { Self(inner.method(::httpmock::Method::GET)) }
+                    pub fn id(self, value: &str) -> Self {
+                        let re = regex::Regex::new(&format!("^/a/{}$", value)).unwrap();
+                        Self(self.0.path_matches(re))
+                    }
+                }
+            }
+        };
+        assert!(complete_mock(&mut other_pattern).unwrap_err().contains("GetWhen::id"));
     }
 }

@@ -5,16 +5,14 @@ use crate::common::*;
 #[tokio::test]
 async fn decodes_the_seed_example_without_request_id() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b2_path(ORG, APP)).matcher(when);
-            then.status(200).header("content-type", "application/json").body(fixtures::B2_200_SEED);
-        })
-        .await;
+    let mock = server.api_organization_v1_get_connected_app(|when, then| {
+        when.sent_by(&client).organization_id(ORG).connected_app_id(APP);
+        then.into_inner().status(200).header("content-type", "application/json").body(fixtures::B2_200_SEED);
+    });
 
     let app = client.b2b().connected_app(ORG, APP).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(app.request_id, None, "seed 002's example has no request_id");
     assert_eq!(app.status_code, 123);
     assert_eq!(app.logo_url.as_deref(), Some("<string>"));
@@ -26,16 +24,14 @@ async fn decodes_the_seed_example_without_request_id() {
 #[tokio::test]
 async fn decodes_request_id_null_logo_and_the_scopes_array() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b2_path(ORG, APP)).matcher(when);
-            then.status(200).body(fixtures::B2_200_WITH_REQUEST_ID);
-        })
-        .await;
+    let mock = server.api_organization_v1_get_connected_app(|when, then| {
+        when.sent_by(&client).organization_id(ORG).connected_app_id(APP);
+        then.into_inner().status(200).body(fixtures::B2_200_WITH_REQUEST_ID);
+    });
 
     let app = client.b2b().connected_app(ORG, APP).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(app.request_id.as_deref(), Some(REQUEST_ID));
     assert_eq!(app.connected_app_id, APP);
     assert_eq!(app.client_type, "first_party");

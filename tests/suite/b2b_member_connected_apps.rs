@@ -5,16 +5,14 @@ use crate::common::*;
 #[tokio::test]
 async fn decodes_the_seed_example() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b3_path(ORG, MEMBER)).matcher(when);
-            then.status(200).body(fixtures::B3_200_SEED);
-        })
-        .await;
+    let mock = server.api_organization_v1_organizations_members_get_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG).member_id(MEMBER);
+        then.into_inner().status(200).body(fixtures::B3_200_SEED);
+    });
 
     let response = client.b2b().member_connected_apps(ORG, MEMBER).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(response.request_id, "<string>");
     assert_eq!(response.status_code, 123);
     assert_eq!(response.connected_apps[0].scopes_granted, "<string>");
@@ -24,16 +22,14 @@ async fn decodes_the_seed_example() {
 #[tokio::test]
 async fn scopes_granted_is_one_space_separated_string() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b3_path(ORG, MEMBER)).matcher(when);
-            then.status(200).body(fixtures::B3_200);
-        })
-        .await;
+    let mock = server.api_organization_v1_organizations_members_get_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG).member_id(MEMBER);
+        then.into_inner().status(200).body(fixtures::B3_200);
+    });
 
     let response = client.b2b().member_connected_apps(ORG, MEMBER).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     let app = &response.connected_apps[0];
     assert_eq!(app.scopes_granted, "openid profile email");
     assert_eq!(app.scopes_granted.split(' ').collect::<Vec<_>>(), ["openid", "profile", "email"]);

@@ -5,17 +5,14 @@ use crate::common::*;
 #[tokio::test]
 async fn decodes_the_seed_example_and_sends_exactly_the_spec_request() {
     let (server, client) = start().await;
-    let expect = Expect::get(b1_path(ORG));
-    let mock = server
-        .mock_async(|when, then| {
-            expect.matcher(when);
-            then.status(200).header("content-type", "application/json").body(fixtures::B1_200);
-        })
-        .await;
+    let mock = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.into_inner().status(200).header("content-type", "application/json").body(fixtures::B1_200);
+    });
 
     let response = client.b2b().organization_connected_apps(ORG).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(response.status_code, 200);
     assert_eq!(response.request_id, REQUEST_ID);
     assert_eq!(response.connected_apps.len(), 1);
@@ -43,16 +40,14 @@ async fn keeps_unknown_client_types_and_ignores_unknown_fields() {
             "brand_new_app_field": [1, 2, 3]
         }]
     });
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b1_path(ORG)).matcher(when);
-            then.status(200).json_body(body);
-        })
-        .await;
+    let mock = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.into_inner().status(200).json_body(body);
+    });
 
     let response = client.b2b().organization_connected_apps(ORG).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     let app = &response.connected_apps[0];
     assert_eq!(app.client_type, "fourth_party_quantum");
     assert_eq!(app.logo_url.as_deref(), Some("https://example.com/logo.png"));
@@ -61,17 +56,16 @@ async fn keeps_unknown_client_types_and_ignores_unknown_fields() {
 #[tokio::test]
 async fn an_empty_list_is_an_empty_list() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(b1_path(ORG)).matcher(when);
-            then.status(200)
-                .json_body(serde_json::json!({"status_code": 200, "request_id": REQUEST_ID, "connected_apps": []}));
-        })
-        .await;
+    let mock = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.into_inner()
+            .status(200)
+            .json_body(serde_json::json!({"status_code": 200, "request_id": REQUEST_ID, "connected_apps": []}));
+    });
 
     let response = client.b2b().organization_connected_apps(ORG).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert!(response.connected_apps.is_empty());
 }
 
@@ -80,14 +74,12 @@ async fn the_old_prose_field_name_is_not_the_wire_name() {
     // Old docs call the list `organization_connected_apps`; the wire name is `connected_apps`. A body with only the
     // prose name is not the documented response, and says so with its status.
     let (server, client) = start().await;
-    server
-        .mock_async(|when, then| {
-            Expect::get(b1_path(ORG)).matcher(when);
-            then.status(200).json_body(serde_json::json!({
-                "status_code": 200, "request_id": REQUEST_ID, "organization_connected_apps": []
-            }));
-        })
-        .await;
+    server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.into_inner().status(200).json_body(serde_json::json!({
+            "status_code": 200, "request_id": REQUEST_ID, "organization_connected_apps": []
+        }));
+    });
 
     let err = client.b2b().organization_connected_apps(ORG).await.unwrap_err();
 

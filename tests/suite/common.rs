@@ -3,6 +3,10 @@
 
 use httpmock::{MockServer, When};
 use stytch_connected_apps::Client;
+// The typed mocks (feature `mock`): their matchers are as strict as `Expect::matcher`, and
+// `mock_helpers::a_request_that_differs_from_the_sdks_in_any_part_does_not_match` checks them against this file's
+// independent constants (`BASIC_AUTH`, `USER_AGENT`).
+pub use stytch_connected_apps::mock::{ConsumerMockServerExt, MockServerExt, SdkRequest};
 
 pub const PROJECT_ID: &str = "project-test-6f3c1d2e-aaaa-bbbb-cccc-000000000001";
 pub const SECRET: &str = "secret-test-K9s8T7u6V5w4X3y2Z1-TOPSECRET";

@@ -7,16 +7,14 @@ use stytch_connected_apps::MemberSession;
 async fn posts_an_empty_object_without_session_and_decodes_the_answer() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::revoke(c2_path(USER, APP)).matcher(when);
-            then.status(200).body(fixtures::REVOKE_200);
-        })
-        .await;
+    let mock = server.api_user_v1_revoke(|when, then| {
+        when.sent_by(&client).user_id(USER).connected_app_id(APP).body(&serde_json::json!({}));
+        then.into_inner().status(200).body(fixtures::REVOKE_200);
+    });
 
     let response = client.consumer().revoke_user_connected_app(USER, APP).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(response.request_id, REQUEST_ID);
     assert_eq!(response.status_code, 200);
 }

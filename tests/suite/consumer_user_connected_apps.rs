@@ -6,16 +6,14 @@ use stytch_connected_apps::MemberSession;
 #[tokio::test]
 async fn decodes_the_seed_example_and_sends_exactly_the_spec_request() {
     let (server, client) = start().await;
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(c1_path(USER)).matcher(when);
-            then.status(200).header("content-type", "application/json").body(fixtures::C1_200);
-        })
-        .await;
+    let mock = server.api_user_v1_connected_apps(|when, then| {
+        when.sent_by(&client).user_id(USER);
+        then.into_inner().status(200).header("content-type", "application/json").body(fixtures::C1_200);
+    });
 
     let response = client.consumer().user_connected_apps(USER).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
     assert_eq!(response.request_id, REQUEST_ID);
     assert_eq!(response.status_code, 200);
     let app = &response.connected_apps[0];
@@ -30,33 +28,29 @@ async fn decodes_the_seed_example_and_sends_exactly_the_spec_request() {
 async fn never_carries_a_member_session() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
-    let mock = server
-        .mock_async(|when, then| {
-            Expect::get(c1_path(USER)).with_session(Session::None).matcher(when);
-            then.status(200).body(fixtures::C1_200);
-        })
-        .await;
+    let mock = server.api_user_v1_connected_apps(|when, then| {
+        when.sent_by(&client).user_id(USER);
+        then.into_inner().status(200).body(fixtures::C1_200);
+    });
 
     client.consumer().user_connected_apps(USER).await.unwrap();
 
-    mock.assert_async().await;
+    mock.assert();
 }
 
 #[tokio::test]
 async fn keeps_unknown_client_types_and_ignores_unknown_fields() {
     let (server, client) = start().await;
-    server
-        .mock_async(|when, then| {
-            Expect::get(c1_path(USER)).matcher(when);
-            then.status(200).json_body(serde_json::json!({
-                "status_code": 200, "request_id": REQUEST_ID, "extra": 1,
-                "connected_apps": [{
-                    "client_type": "mcp_dynamic", "connected_app_id": APP, "name": "n", "description": "d",
-                    "scopes_granted": "", "also_new": null
-                }]
-            }));
-        })
-        .await;
+    server.api_user_v1_connected_apps(|when, then| {
+        when.sent_by(&client).user_id(USER);
+        then.into_inner().status(200).json_body(serde_json::json!({
+            "status_code": 200, "request_id": REQUEST_ID, "extra": 1,
+            "connected_apps": [{
+                "client_type": "mcp_dynamic", "connected_app_id": APP, "name": "n", "description": "d",
+                "scopes_granted": "", "also_new": null
+            }]
+        }));
+    });
 
     let response = client.consumer().user_connected_apps(USER).await.unwrap();
 

@@ -6,29 +6,26 @@ use httpmock::MockServer;
 use crate::common::*;
 use stytch_connected_apps::MemberSession;
 use stytch_connected_apps::emulator::SigningKey;
+use stytch_connected_apps::models::ErrorEnvelope;
 
 #[tokio::test]
 async fn both_jwks_calls_send_exactly_the_documented_request_and_decode_the_keys() {
     let (server, client): (MockServer, _) = start().await;
     let client = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
-    let member = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::member_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[0, 1]));
-        })
-        .await;
-    let user = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::user_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[2]));
-        })
-        .await;
+    let member = server.api_b2b_session_v1_get_jwks(|when, then| {
+        when.sent_by(&client).project_id(PROJECT_ID);
+        then.into_inner().status(200).json_body(jwt::jwks(&[0, 1]));
+    });
+    let user = server.api_session_v1_get_jwks(|when, then| {
+        when.sent_by(&client).project_id(PROJECT_ID);
+        then.into_inner().status(200).json_body(jwt::jwks(&[2]));
+    });
 
     let b2b = client.b2b().jwks().await.unwrap();
     let consumer = client.consumer().jwks().await.unwrap();
 
-    member.assert_async().await;
-    user.assert_async().await;
+    member.assert();
+    user.assert();
     let kids: Vec<&str> = b2b.keys.iter().map(|k| k.kid.as_str()).collect();
     assert_eq!(kids, [SigningKey::generation(0).kid(), SigningKey::generation(1).kid()]);
     assert_eq!(b2b.request_id, REQUEST_ID);
@@ -41,12 +38,10 @@ async fn both_jwks_calls_send_exactly_the_documented_request_and_decode_the_keys
 #[tokio::test]
 async fn a_jwks_error_is_an_api_error_of_the_jwks_operation() {
     let (server, client) = start().await;
-    server
-        .mock_async(|when, then| {
-            Expect::get(jwt::user_jwks_path()).matcher(when);
-            then.status(401).body(fixtures::E401);
-        })
-        .await;
+    server.api_session_v1_get_jwks(|when, then| {
+        when.sent_by(&client).project_id(PROJECT_ID);
+        then.unauthorized(&ErrorEnvelope::example(401));
+    });
     let err = client.consumer().jwks().await.unwrap_err();
     assert_eq!(err.as_api().map(|e| (e.operation, e.status.as_u16())), Some(("api_session_v1_get_jwks", 401)));
     // Behind a verification, the same failure is `Error::Jwks`, with the status and request id reachable.

@@ -8,50 +8,27 @@ use serde_json::json;
 
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
-use stytch_connected_apps::{Error, ErrorType, JwtErrorKind, MemberSession, SessionVerification, UserSession};
+use stytch_connected_apps::models::{
+    ErrorEnvelope, MemberSessionAuthenticateResponse, UserConnectedAppsResponse, UserSessionAuthenticateResponse,
+};
+use stytch_connected_apps::{Client, Error, ErrorType, JwtErrorKind, MemberSession, SessionVerification, UserSession};
 
 /// A signed JWT whose claims name `ORG` and `MEMBER`, the way Stytch's do.
 fn member_jwt() -> String {
     jwt::member()
 }
 
-/// `POST /v1/b2b/sessions/authenticate`'s answer for `SESSION_TOKEN`.
-fn member_session_authenticated() -> serde_json::Value {
-    json!({
-        "status_code": 200,
-        "request_id": REQUEST_ID,
-        "member_session": {
-            "member_session_id": "member-session-test-1", "member_id": MEMBER, "organization_id": ORG,
-            "organization_slug": "acme", "started_at": "2021-08-28T00:41:58.935673Z",
-            "last_accessed_at": "2021-08-28T00:41:58.935673Z", "expires_at": "2021-08-28T01:41:58.935673Z",
-            "authentication_factors": [{"type": "magic_link", "delivery_method": "email"}], "roles": ["stytch_member"]
-        },
-        "session_token": SESSION_TOKEN,
-        "session_jwt": "",
-        "member": {"member_id": MEMBER, "organization_id": ORG, "email_address": "admin@acme.example", "status": "active"},
-        "organization": {"organization_id": ORG, "organization_name": "Acme", "organization_slug": "acme"}
+/// The B2B `sessions/authenticate` mock for `SESSION_TOKEN`, answering with the example (`ORG`, `MEMBER`).
+fn mount_member_authenticate<'a>(server: &'a MockServer, client: &Client) -> httpmock::Mock<'a> {
+    server.api_b2b_session_v1_authenticate(|when, then| {
+        when.sent_by(client).session(&MemberSession::token(SESSION_TOKEN).unwrap());
+        then.ok(&MemberSessionAuthenticateResponse::example());
     })
 }
 
-/// `POST /v1/sessions/authenticate`'s answer.
-fn user_session_authenticated() -> serde_json::Value {
-    json!({
-        "status_code": 200,
-        "request_id": REQUEST_ID,
-        "session": {"session_id": "session-test-1", "user_id": USER, "authentication_factors": [], "roles": []},
-        "session_token": SESSION_TOKEN,
-        "session_jwt": "",
-        "user": {"user_id": USER, "emails": [], "status": "active"}
-    })
-}
-
-async fn mount_member_authenticate(server: &MockServer) -> httpmock::Mock<'_> {
-    server
-        .mock_async(|when, then| {
-            Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_token": SESSION_TOKEN})).matcher(when);
-            then.status(200).json_body(member_session_authenticated());
-        })
-        .await
+/// Stytch's 404 for a session that expired or was revoked.
+fn session_not_found() -> ErrorEnvelope {
+    ErrorEnvelope::new(404, "session_not_found", "Session could not be found.")
 }
 
 #[tokio::test]
@@ -99,14 +76,12 @@ async fn identity_is_verified_locally_or_by_stytch_never_taken_from_unverified_c
     let jwks = mount_jwks(&server, true).await;
     let jwt = member_jwt();
     // Asked of Stytch (remote policy), the answer is Stytch's, even where it differs from the JWT's claims.
-    let mut answer = member_session_authenticated();
-    answer["member_session"]["member_id"] = json!("member-test-vouched");
-    let authenticate = server
-        .mock_async(|when, then| {
-            Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_jwt": jwt})).matcher(when);
-            then.status(200).json_body(answer.clone());
-        })
-        .await;
+    let mut answer = MemberSessionAuthenticateResponse::example();
+    answer.member_session.member_id = "member-test-vouched".into();
+    let authenticate = server.api_b2b_session_v1_authenticate(|when, then| {
+        when.sent_by(&client).session(&MemberSession::jwt(&jwt).unwrap());
+        then.ok(&answer);
+    });
 
     let local = client.as_member(MemberSession::jwt(&jwt).unwrap()).identity().await.unwrap();
     let remote = client
@@ -132,19 +107,16 @@ async fn identity_is_verified_locally_or_by_stytch_never_taken_from_unverified_c
 async fn a_member_token_is_authenticated_first_then_forwarded() {
     let (server, client) = start().await;
     let me = client.as_member(MemberSession::token(SESSION_TOKEN).unwrap());
-    let authenticate = mount_member_authenticate(&server).await;
-    let own = server
-        .mock_async(|when, then| {
-            Expect::get(b3_path(ORG, MEMBER)).with_session(Session::Token).matcher(when);
-            then.status(200).body(fixtures::B3_200);
-        })
-        .await;
-    let revoke = server
-        .mock_async(|when, then| {
-            Expect::revoke(b4_path(ORG, MEMBER, APP)).with_session(Session::Token).matcher(when);
-            then.status(200).body(fixtures::REVOKE_200);
-        })
-        .await;
+    let authenticate = mount_member_authenticate(&server, &client);
+    let as_member = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
+    let own = server.api_organization_v1_organizations_members_get_connected_apps(|when, then| {
+        when.sent_by(&as_member).organization_id(ORG).member_id(MEMBER);
+        then.into_inner().status(200).body(fixtures::B3_200);
+    });
+    let revoke = server.api_organization_v1_organizations_members_connected_apps_revoke(|when, then| {
+        when.sent_by(&as_member).organization_id(ORG).member_id(MEMBER).connected_app_id(APP);
+        then.into_inner().status(200).body(fixtures::REVOKE_200);
+    });
 
     let apps = me.own_connected_apps().await.unwrap();
     me.revoke_own_connected_app(APP).await.unwrap();
@@ -158,21 +130,15 @@ async fn a_member_token_is_authenticated_first_then_forwarded() {
 
 #[tokio::test]
 async fn an_expired_or_revoked_member_token_stops_at_authenticate() {
-    for (status, body) in [
-        (
-            404,
-            json!({"status_code": 404, "request_id": REQUEST_ID, "error_type": "session_not_found", "error_message": "Session could not be found.", "error_url": "https://stytch.com/docs/api/errors/404"}),
-        ),
-        (401, serde_json::from_str(fixtures::E401).unwrap()),
-    ] {
+    for status in [404, 401] {
         let (server, client) = start().await;
-        let authenticate = server
-            .mock_async(|when, then| {
-                Expect::post_json("/v1/b2b/sessions/authenticate", json!({"session_token": SESSION_TOKEN}))
-                    .matcher(when);
-                then.status(status).json_body(body.clone());
-            })
-            .await;
+        let authenticate = server.api_b2b_session_v1_authenticate(|when, then| {
+            when.sent_by(&client).session(&MemberSession::token(SESSION_TOKEN).unwrap());
+            match status {
+                404 => then.not_found(&session_not_found()),
+                _ => then.unauthorized(&ErrorEnvelope::example(401)),
+            };
+        });
         let anything_else = server
             .mock_async(|when, then| {
                 when.path_includes("/connected_apps");
@@ -198,12 +164,11 @@ async fn a_foreign_jwt_is_refused_by_stytch_on_the_call_itself() {
     let (server, client) = start().await;
     mount_jwks(&server, true).await;
     let jwt = member_jwt();
-    let call = server
-        .mock_async(|when, then| {
-            Expect::get(b1_path(ORG)).with_session_jwt(&jwt).matcher(when);
-            then.status(403).body(fixtures::E403_TENANCY);
-        })
-        .await;
+    let as_member = client.with_member_session(MemberSession::jwt(&jwt).unwrap());
+    let call = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&as_member).organization_id(ORG);
+        then.into_inner().status(403).body(fixtures::E403_TENANCY);
+    });
 
     let err = client.as_member(MemberSession::jwt(&jwt).unwrap()).organization_connected_apps().await.unwrap_err();
 
@@ -248,25 +213,19 @@ async fn a_user_jwt_is_one_request_a_token_or_remote_verification_two() {
         (UserSession::token(SESSION_TOKEN).unwrap(), Some(json!({"session_token": SESSION_TOKEN}))),
         (UserSession::jwt(&user_jwt).unwrap(), Some(json!({"session_jwt": user_jwt}))),
     ] {
-        let authenticate = server
-            .mock_async(|when, then| {
-                let body = authenticated_with.clone().unwrap_or(json!({"never": true}));
-                Expect::post_json("/v1/sessions/authenticate", body).matcher(when);
-                then.status(200).json_body(user_session_authenticated());
-            })
-            .await;
-        let list = server
-            .mock_async(|when, then| {
-                Expect::get(c1_path(USER)).matcher(when);
-                then.status(200).body(fixtures::C1_200);
-            })
-            .await;
-        let revoke = server
-            .mock_async(|when, then| {
-                Expect::revoke(c2_path(USER, APP)).matcher(when);
-                then.status(200).body(fixtures::REVOKE_200);
-            })
-            .await;
+        let authenticate = server.api_session_v1_authenticate(|when, then| {
+            let body = authenticated_with.clone().unwrap_or(json!({"never": true}));
+            when.sent_by(&client).body(&body);
+            then.ok(&UserSessionAuthenticateResponse::example());
+        });
+        let list = server.api_user_v1_connected_apps(|when, then| {
+            when.sent_by(&client).user_id(USER);
+            then.ok(&UserConnectedAppsResponse::example());
+        });
+        let revoke = server.api_user_v1_revoke(|when, then| {
+            when.sent_by(&client).user_id(USER).connected_app_id(APP).body(&json!({}));
+            then.into_inner().status(200).body(fixtures::REVOKE_200);
+        });
 
         let remote = authenticated_with.as_ref().is_some_and(|body| body.get("session_jwt").is_some());
         let me = client.as_user(session);
@@ -290,12 +249,10 @@ async fn a_user_jwt_is_one_request_a_token_or_remote_verification_two() {
 #[tokio::test]
 async fn an_expired_user_session_stops_at_authenticate() {
     let (server, client) = start().await;
-    server
-        .mock_async(|when, then| {
-            Expect::post_json("/v1/sessions/authenticate", json!({"session_token": SESSION_TOKEN})).matcher(when);
-            then.status(404).json_body(json!({"status_code": 404, "request_id": REQUEST_ID, "error_type": "session_not_found", "error_message": "Session could not be found.", "error_url": "https://stytch.com/docs/api/errors/404"}));
-        })
-        .await;
+    server.api_session_v1_authenticate(|when, then| {
+        when.sent_by(&client).session(&UserSession::token(SESSION_TOKEN).unwrap());
+        then.not_found(&session_not_found());
+    });
     let list = server
         .mock_async(|when, then| {
             when.path(c1_path(USER));
@@ -323,11 +280,13 @@ async fn one_deadline_covers_authenticate_and_the_call_and_their_retries() {
     let slow_then_hang = |authenticated: serde_json::Value| {
         vec![Step::json(200, &authenticated.to_string()).after(Duration::from_millis(1200)), Step::Hang]
     };
+    let member = serde_json::to_value(MemberSessionAuthenticateResponse::example()).unwrap();
+    let user = serde_json::to_value(UserSessionAuthenticateResponse::example()).unwrap();
     let cases: [(&str, serde_json::Value, bool); 4] = [
-        ("member token, per-call deadline", member_session_authenticated(), false),
-        ("user token, per-call deadline", user_session_authenticated(), false),
-        ("member token, client deadline", member_session_authenticated(), true),
-        ("user token, client deadline", user_session_authenticated(), true),
+        ("member token, per-call deadline", member.clone(), false),
+        ("user token, per-call deadline", user.clone(), false),
+        ("member token, client deadline", member, true),
+        ("user token, client deadline", user, true),
     ];
     for (name, authenticated, client_wide) in cases {
         let server = FaultServer::start(slow_then_hang(authenticated)).await;

@@ -1,6 +1,7 @@
 //! Member sessions: the matching header on every B2B call, per-call overrides, validation before sending.
 
 use crate::common::*;
+use stytch_connected_apps::models::{ErrorEnvelope, OrganizationConnectedAppsResponse};
 use stytch_connected_apps::{Error, MemberSession};
 
 #[tokio::test]
@@ -22,22 +23,18 @@ async fn a_per_call_session_overrides_the_clients_and_can_be_removed() {
     let (server, client) = start().await;
     let scoped = client.with_member_session(MemberSession::token("someone-else").unwrap());
     let jwt = MemberSession::jwt(SESSION_JWT).unwrap();
-    let with_jwt = server
-        .mock_async(|when, then| {
-            Op::B1.expect().with_session(Session::Jwt).matcher(when);
-            then.status(200).body(fixtures::B1_200);
-        })
-        .await;
+    let mut with_jwt = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client.with_member_session(jwt.clone())).organization_id(ORG);
+        then.ok(&OrganizationConnectedAppsResponse::example());
+    });
     scoped.b2b().with_session(&jwt).organization_connected_apps(ORG).await.unwrap();
-    with_jwt.assert_async().await;
-    with_jwt.delete_async().await;
+    with_jwt.assert();
+    with_jwt.delete();
 
-    let without = server
-        .mock_async(|when, then| {
-            Op::B1.expect().with_session(Session::None).matcher(when);
-            then.status(200).body(fixtures::B1_200);
-        })
-        .await;
+    let without = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.ok(&OrganizationConnectedAppsResponse::example());
+    });
     scoped.b2b().without_session().organization_connected_apps(ORG).await.unwrap();
     scoped.without_member_session().b2b().organization_connected_apps(ORG).await.unwrap();
     without.assert_calls_async(2).await;
@@ -64,12 +61,10 @@ async fn header_breaking_values_are_rejected_before_anything_is_built() {
 async fn a_403_from_rbac_is_typed() {
     let (server, client) = start().await;
     let client = client.with_member_session(MemberSession::jwt(SESSION_JWT).unwrap());
-    server
-        .mock_async(|when, then| {
-            Op::B4.expect().with_session(Session::Jwt).matcher(when);
-            then.status(403).body(fixtures::E403_SESSION);
-        })
-        .await;
+    server.api_organization_v1_organizations_members_connected_apps_revoke(|when, then| {
+        when.sent_by(&client).organization_id(ORG).member_id(MEMBER).connected_app_id(APP);
+        then.forbidden(&ErrorEnvelope::example(403));
+    });
 
     let err = Op::B4.call(&client).await.unwrap_err();
 

@@ -13,18 +13,40 @@ use crate::regen::extract::{METHODS, entries};
 mod codegen;
 
 /// Crate-like roots the generated code may name besides the library's dependencies.
-/// (`types`, `builder` and `defaults` are modules progenitor and typify generate.)
-const BUILTIN_ROOTS: [&str; 12] =
-    ["std", "core", "alloc", "crate", "self", "super", "types", "builder", "defaults", "clippy", "rustfmt", "rustdoc"];
+/// (`types`, `builder` and `defaults` are modules progenitor and typify generate; `operations`, the httpmock
+/// generator's.)
+const BUILTIN_ROOTS: [&str; 13] = [
+    "std",
+    "core",
+    "alloc",
+    "crate",
+    "self",
+    "super",
+    "types",
+    "builder",
+    "defaults",
+    "operations",
+    "clippy",
+    "rustfmt",
+    "rustdoc",
+];
 
 /// One line per problem; empty when build.rs would generate code from `text` that names only crates the library
-/// (`root`'s Cargo.toml) depends on. Generated with every derive the library's features can add.
+/// (`root`'s Cargo.toml) depends on: the client and models, and the `mock` feature's helpers. Generated with every
+/// derive the library's features can add.
 pub fn problems(text: &str, document: &Value, root: &Path) -> Vec<String> {
     let options = codegen::Options { schemars: true };
-    match codegen::generate(text, options) {
-        Ok(code) => unknown_crates(&code, &library_dependencies(root)),
-        Err(whole) => per_operation(document, options).unwrap_or_else(|| vec![whole]),
+    let dependencies = library_dependencies(root);
+    let mut problems = match codegen::generate(text, options) {
+        Ok(code) => unknown_crates(&code, &dependencies),
+        Err(whole) => return per_operation(document, options).unwrap_or_else(|| vec![whole]),
+    };
+    // The `mock` feature's helpers come from the same spec: a spec that breaks them breaks `--features mock`.
+    match codegen::generate_mock(text, options) {
+        Ok(code) => problems.extend(unknown_crates(&code, &dependencies)),
+        Err(message) => problems.push(format!("the `mock` feature's httpmock helpers cannot be generated: {message}")),
     }
+    problems
 }
 
 /// Generates each operation alone (with every component) to name the ones progenitor refuses; `None` when each
@@ -145,7 +167,7 @@ mod tests {
 
     #[test]
     fn path_roots_outside_the_dependencies_are_named() {
-        let code = "/// e.g. `chrono::Utc` in a doc comment is fine\n/**Two lines:\n`stytch::Client` too.*/\n#[serde(default = \"defaults::default_u64::<i32, 60>\", rename = \"a::b\")]\npub struct A { pub at: ::chrono::DateTime<::chrono::Utc>, pub id: uuid::Uuid, pub m: ::serde_json::Map<String, ::serde_json::Value>, pub s: ::std::string::String, pub t: types::builder::X }\n";
+        let code = "let x: &mut ::std::string::String = operations::A;\n/// e.g. `chrono::Utc` in a doc comment is fine\n/**Two lines:\n`stytch::Client` too.*/\n#[serde(default = \"defaults::default_u64::<i32, 60>\", rename = \"a::b\")]\npub struct A { pub at: ::chrono::DateTime<::chrono::Utc>, pub id: uuid::Uuid, pub m: ::serde_json::Map<String, ::serde_json::Value>, pub s: ::std::string::String, pub t: types::builder::X }\n";
         let dependencies = BTreeSet::from(["serde_json".to_owned()]);
         let problems = unknown_crates(code, &dependencies);
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -192,7 +214,7 @@ components:
     fn the_library_dependencies_are_read_from_its_cargo_toml() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let names = library_dependencies(&root);
-        for name in ["progenitor_client", "reqwest", "serde", "serde_json"] {
+        for name in ["progenitor_client", "reqwest", "serde", "serde_json", "httpmock", "regex"] {
             assert!(names.contains(name), "{name}: {names:?}");
         }
         assert!(!names.contains("progenitor"), "a build-dependency is not a dependency of the generated code");
