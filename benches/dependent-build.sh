@@ -18,11 +18,8 @@ dir=${BUILD_BENCH_DIR:-/tmp/stytch-dependent-build}
 official_version=${OFFICIAL_STYTCH_VERSION:-11.1.0}
 rm -rf "$dir" && mkdir -p "$dir"
 
-make_crate() { # name, dependency line, main body
-  mkdir -p "$dir/$1/src"
-  printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n%s\n\n[workspace]\n' "$1" "$2" >"$dir/$1/Cargo.toml"
-  printf 'fn main() {\n    %s\n}\n' "$3" >"$dir/$1/src/main.rs"
-}
+# make_crate, build, median
+source "$repo/benches/build-lib.sh"
 
 feature_toml=""
 if [ ${#ours_features[@]} -gt 0 ]; then
@@ -43,22 +40,6 @@ make_crate official "stytch = \"=$official_version\"" \
   'let client = stytch::b2b::client::Client::new("project-test-00000000-0000-0000-0000-000000000000", "secret-test"); println!("{}", client.is_ok());'
 
 for crate in ours official; do (cd "$dir/$crate" && cargo fetch -q); done
-
-# GNU time, when installed, gives the build's peak memory: the largest resident set of any one process (rustc).
-timer=()
-if /usr/bin/time -f %M true >/dev/null 2>&1; then timer=(/usr/bin/time -o "$dir/peak-kib" -f %M); fi
-
-build() { # crate, profile flag -> seconds, the number of units compiled, peak memory (MiB, or "?")
-  local crate=$1 profile=$2 start end units peak="?"
-  rm -rf "$dir/$crate/target" "$dir/peak-kib"
-  start=$(date +%s.%N)
-  units=$(cd "$dir/$crate" && "${timer[@]}" cargo build --offline $profile 2>&1 | grep -c '^ *Compiling ')
-  end=$(date +%s.%N)
-  [ -s "$dir/peak-kib" ] && peak=$(( $(tail -1 "$dir/peak-kib") / 1024 ))
-  printf '%s %s %s\n' "$(echo "$end - $start" | bc)" "$units" "$peak"
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf 'machine: %s cores, %s; rustc %s\n' "$(nproc)" "$(uname -m)" "$(rustc --version | cut -d' ' -f2)"
 for profile in "" "--release"; do

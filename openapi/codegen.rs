@@ -36,9 +36,9 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
 ///   `a.b` would also match `axb`, an external id `a|b` splits the pattern in two, `(` panics, and `a/b` never
 ///   matches because the client sends it percent-encoded. Each value goes through
 ///   `crate::ext::mock::path_segment` (percent-encoded as the client does, then regex-escaped).
-/// - **Each `When` learns the operation's method and whether it declares the member-session headers**, through
-///   an impl of `crate::ext::mock::sealed::Operation` placed in the module (where the wrapped `When` is
-///   reachable), which the handwritten `SdkRequest` matchers build on.
+/// - **Each `When` learns its operation's id and method**, through an impl of `crate::ext::mock::sealed::Operation`
+///   placed in the module (where the wrapped `When` is reachable), which the handwritten `SdkRequest` matchers
+///   build on (what the SDK sends for each operation is known by id on the handwritten side).
 ///
 /// An error names what no longer has the expected shape when a progenitor upgrade changes its output.
 pub fn generate_mock(spec_text: &str, options: Options) -> Result<String, String> {
@@ -94,9 +94,12 @@ fn without_panic(
         .map_err(|e| format!("progenitor rejected the spec: {e}"))
 }
 
-/// The two changes [`generate_mock`] makes to progenitor's httpmock output.
+/// The two changes [`generate_mock`] makes to progenitor's httpmock output. Every path matcher must be patched:
+/// each `When` has as many (`fn` calling `path_matches` with a `format!`ed value) as its `new` pattern has
+/// parameters, and any other use of `format!` or `path_matches` is refused rather than left unpatched.
 fn complete_mock(file: &mut syn::File) -> Result<(), String> {
     let changed = |what: &str| format!("progenitor's httpmock output changed shape ({what}); see openapi/codegen.rs");
+    let operation_ids = operation_ids(file).ok_or_else(|| changed("no `trait MockServerExt` naming each `When`"))?;
     let operations = file
         .items
         .iter_mut()
@@ -113,33 +116,38 @@ fn complete_mock(file: &mut syn::File) -> Result<(), String> {
         if !name.to_string().ends_with("When") {
             continue;
         }
-        let mut method = None;
-        let mut member_session_headers = false;
+        let (mut method, mut parameters, mut patched) = (None, None, 0);
         for member in block.items.iter_mut() {
             let syn::ImplItem::Fn(function) = member else { continue };
-            if function.sig.ident == "new" {
-                method = http_method(function.block.to_token_stream());
-            }
-            if function.sig.ident == "x_stytch_member_session" {
-                member_session_headers = true;
-            }
             let body = function.block.to_token_stream();
-            if contains_format(body.clone()) {
-                let (patched, count) = patch_path_values(body);
-                if count != 1 {
-                    return Err(changed(&format!(
-                        "{name}::{} builds its path pattern differently",
-                        function.sig.ident
-                    )));
-                }
-                function.block = syn::parse2(patched).map_err(|e| changed(&e.to_string()))?;
+            if function.sig.ident == "new" {
+                method = http_method(body.clone());
+                parameters = path_literal(body).map(|pattern| pattern.matches("[^/]*").count());
+                continue;
             }
+            let (formats, matches_path) =
+                (contains_ident(body.clone(), "format"), contains_ident(body.clone(), "path_matches"));
+            if !formats && !matches_path {
+                continue;
+            }
+            let (patched_body, count) = patch_path_values(body);
+            if !(formats && matches_path && count == 1) {
+                return Err(changed(&format!("{name}::{} builds a pattern some other way", function.sig.ident)));
+            }
+            function.block = syn::parse2(patched_body).map_err(|e| changed(&e.to_string()))?;
+            patched += 1;
         }
         let method = method.ok_or_else(|| changed(&format!("no HTTP method in {name}::new")))?;
+        if parameters != Some(patched) {
+            return Err(changed(&format!("{name} matches {patched} path parameters, its path has {parameters:?}")));
+        }
+        let id = operation_ids
+            .get(&name.to_string())
+            .ok_or_else(|| changed(&format!("no MockServerExt method takes {name}")))?;
         added.push(syn::parse_quote! {
             impl crate::ext::mock::sealed::Operation for #name {
+                const OPERATION_ID: &'static str = #id;
                 const METHOD: &'static str = #method;
-                const MEMBER_SESSION_HEADERS: bool = #member_session_headers;
                 fn map_when(self, change: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
                     Self(change(self.0))
                 }
@@ -154,6 +162,38 @@ fn complete_mock(file: &mut syn::File) -> Result<(), String> {
     ));
     operations.1.extend(added);
     Ok(())
+}
+
+/// Each `When` type's operation id (progenitor's snake-case one), from the `MockServerExt` method that takes it.
+fn operation_ids(file: &syn::File) -> Option<std::collections::BTreeMap<String, String>> {
+    let trait_item = file.items.iter().find_map(|item| match item {
+        syn::Item::Trait(t) if t.ident == "MockServerExt" => Some(t),
+        _ => None,
+    })?;
+    let mut ids = std::collections::BTreeMap::new();
+    for member in &trait_item.items {
+        let syn::TraitItem::Fn(function) = member else { continue };
+        let signature = function.sig.to_token_stream().to_string().replace(' ', "");
+        let when = signature.split("operations::").nth(1)?.split(',').next()?.to_owned();
+        ids.insert(when, function.sig.ident.to_string());
+    }
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// The path pattern literal a `When::new` body passes to the regex (`"^/v1/.../connected_apps$"`).
+fn path_literal(body: proc_macro2::TokenStream) -> Option<String> {
+    flatten(body).into_iter().find_map(|tree| match tree {
+        TokenTree::Literal(literal) => {
+            let text = literal.to_string();
+            text.starts_with("\"^/").then(|| text.trim_matches('"').to_owned())
+        }
+        _ => None,
+    })
+}
+
+/// Whether the identifier `name` appears anywhere in `stream`.
+fn contains_ident(stream: proc_macro2::TokenStream, name: &str) -> bool {
+    flatten(stream).iter().any(|tree| matches!(tree, TokenTree::Ident(ident) if ident == name))
 }
 
 /// The method a `When::new` body sets (`::httpmock::Method::GET` gives `"GET"`).
@@ -178,13 +218,6 @@ fn flatten(stream: proc_macro2::TokenStream) -> Vec<TokenTree> {
             other => vec![other],
         })
         .collect()
-}
-
-/// Whether a `format!` call appears anywhere in `stream`.
-fn contains_format(stream: proc_macro2::TokenStream) -> bool {
-    flatten(stream).windows(2).any(|pair| {
-        matches!(pair, [TokenTree::Ident(name), TokenTree::Punct(bang)] if name == "format" && bang.as_char() == '!')
-    })
 }
 
 /// Inside each `format!(...)` of `stream`, `value.to_string()` becomes `path_segment(&value.to_string())` (the
@@ -311,28 +344,70 @@ paths:
         assert_eq!(code.matches("path_segment(&value.to_string())").count(), 2, "{code}");
         assert!(code.contains("usecrate::ext::mock::path_segment;"), "{code}");
         let get = code.split("implcrate::ext::mock::sealed::OperationforGetAppWhen").nth(1).expect("GET impl");
-        assert!(get.contains(r#"METHOD:&'staticstr="GET""#) && get.contains("MEMBER_SESSION_HEADERS:bool=true"));
+        assert!(get.contains(r#"METHOD:&'staticstr="GET""#) && get.contains(r#"OPERATION_ID:&'staticstr="get_app""#));
         let post = code.split("implcrate::ext::mock::sealed::OperationforAuthenticateWhen").nth(1).expect("POST impl");
-        assert!(post.contains(r#"METHOD:&'staticstr="POST""#) && post.contains("MEMBER_SESSION_HEADERS:bool=false"));
+        assert!(post.contains(r#"METHOD:&'staticstr="POST""#) && post.contains(r#"ID:&'staticstr="authenticate""#));
     }
 
     #[test]
     fn output_of_another_shape_is_an_error_not_unpatched_code() {
         let mut no_operations: syn::File = syn::parse_quote! { pub trait MockServerExt {} };
         assert!(complete_mock(&mut no_operations).unwrap_err().contains("changed shape"));
-        // A path pattern built some other way than `format!(.., value.to_string())` is refused, not left as is.
-        let mut other_pattern: syn::File = syn::parse_quote! {
-            pub mod operations {
-                pub struct GetWhen(::httpmock::When);
-                impl GetWhen {
-                    pub fn new(inner: ::httpmock::When) -> Self { Self(inner.method(::httpmock::Method::GET)) }
-                    pub fn id(self, value: &str) -> Self {
-                        let re = regex::Regex::new(&format!("^/a/{}$", value)).unwrap();
-                        Self(self.0.path_matches(re))
+        // One `When` with one path parameter, its matcher written by `matcher`.
+        let with = |matcher: syn::ImplItemFn| -> syn::File {
+            syn::parse_quote! {
+                pub mod operations {
+                    pub struct GetWhen(::httpmock::When);
+                    impl GetWhen {
+                        pub fn new(inner: ::httpmock::When) -> Self {
+                            Self(inner.method(::httpmock::Method::GET).path_matches(regex::Regex::new("^/a/[^/]*$").unwrap()))
+                        }
+                        #matcher
                     }
+                }
+                pub trait MockServerExt {
+                    fn get<F>(&self, config_fn: F) -> ::httpmock::Mock<'_> where F: FnOnce(operations::GetWhen, operations::GetThen);
                 }
             }
         };
-        assert!(complete_mock(&mut other_pattern).unwrap_err().contains("GetWhen::id"));
+        let progenitors: syn::ImplItemFn = syn::parse_quote! {
+            pub fn id(self, value: &str) -> Self {
+                let re = regex::Regex::new(&format!("^/a/{}$", value.to_string())).unwrap();
+                Self(self.0.path_matches(re))
+            }
+        };
+        assert_eq!(complete_mock(&mut with(progenitors)), Ok(()));
+        let refused = [
+            // The value put in without `to_string()`.
+            syn::parse_quote! {
+                pub fn id(self, value: &str) -> Self {
+                    let re = regex::Regex::new(&format!("^/a/{}$", value)).unwrap();
+                    Self(self.0.path_matches(re))
+                }
+            },
+            // A pattern built without `format!`.
+            syn::parse_quote! {
+                pub fn id(self, value: &str) -> Self {
+                    let re = regex::Regex::new(&["^/a/", value, "$"].concat()).unwrap();
+                    Self(self.0.path_matches(re))
+                }
+            },
+            // `format!` for something else than a path pattern (a header, say).
+            syn::parse_quote! {
+                pub fn id(self, value: &str) -> Self {
+                    Self(self.0.header("x-id", format!("{}", value.to_string())))
+                }
+            },
+            // No matcher for the path parameter at all.
+            syn::parse_quote! {
+                pub fn other(self, value: &str) -> Self {
+                    Self(self.0.header("x-id", value.to_string()))
+                }
+            },
+        ];
+        for matcher in refused {
+            let shown = matcher.to_token_stream().to_string();
+            assert!(complete_mock(&mut with(matcher)).unwrap_err().contains("changed shape"), "{shown}");
+        }
     }
 }

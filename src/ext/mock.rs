@@ -86,6 +86,9 @@ pub use client::{PROJECT_ID, SECRET, client_builder};
 pub use consumer::ConsumerMockServerExt;
 pub use examples::EXAMPLE_REQUEST_ID;
 pub use generated::MockServerExt;
+/// The httpmock these helpers extend: [`MockServerExt`] is implemented for this version's `MockServer`, so a test
+/// that starts its server through this path cannot pick up another version by accident.
+pub use httpmock;
 pub(crate) use paths::path_segment;
 pub use sdk_request::SdkRequest;
 
@@ -94,10 +97,11 @@ pub use sdk_request::SdkRequest;
 pub(crate) mod sealed {
     /// One operation's request matcher.
     pub trait Operation: Sized {
+        /// The operation's id, as progenitor names it (`api_organization_v1_connected_apps`): what the SDK sends
+        /// for it is known by id (`crate::ext::operations`).
+        const OPERATION_ID: &'static str;
         /// The HTTP method (`"GET"`, `"POST"`).
         const METHOD: &'static str;
-        /// Whether the operation declares the member-session headers (B1–B4).
-        const MEMBER_SESSION_HEADERS: bool;
         /// Applies `change` to the wrapped httpmock `When`.
         fn map_when(self, change: impl FnOnce(httpmock::When) -> httpmock::When) -> Self;
     }

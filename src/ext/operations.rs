@@ -56,3 +56,11 @@ pub(crate) const B2B_JWKS: Operation =
 
 pub(crate) const USER_JWKS: Operation =
     Operation { id: "api_session_v1_get_jwks", method: Method::GET, path: "/v1/sessions/jwks/{project_id}" };
+
+/// The operations that carry the member-session headers when the call has a session (B1–B4).
+#[cfg(feature = "mock")]
+pub(crate) const WITH_MEMBER_SESSION: [&Operation; 4] = [&B1, &B2, &B3, &B4];
+
+/// The operations whose body the SDK always sends as `{}` (the two revokes).
+#[cfg(feature = "mock")]
+pub(crate) const EMPTY_OBJECT_BODY: [&Operation; 2] = [&B4, &C2];

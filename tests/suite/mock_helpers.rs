@@ -14,8 +14,23 @@ use stytch_connected_apps::{Client, MemberSession, SessionVerification, UserSess
 
 use crate::common::*;
 
-fn member_jwks() -> MemberJwksResponse {
-    serde_json::from_value(jwt::jwks(&[0])).unwrap()
+/// Sends `request` (a whole HTTP/1.1 request, `Connection: close`) to `server` as is; the answer's status.
+async fn send_raw(server: &MockServer, request: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or_else(|| panic!("{answer}"))
+}
+
+/// The head the SDK sends for `method path` with `SESSION_TOKEN` as member session, plus `extra` header lines.
+fn sdk_head(method: &str, path: &str, extra: &str) -> String {
+    format!(
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: {BASIC_AUTH}\r\nuser-agent: {USER_AGENT}\r\n\
+         accept: application/json\r\nx-stytch-member-session: {SESSION_TOKEN}\r\n{extra}connection: close\r\n"
+    )
 }
 
 #[tokio::test]
@@ -78,7 +93,7 @@ async fn the_consumer_mocks_match_the_sdks_requests() {
     });
     let jwks = server.api_session_v1_get_jwks(|when, then| {
         when.sent_by(&client).project_id(PROJECT_ID);
-        then.ok(&serde_json::from_value::<UserJwksResponse>(jwt::jwks(&[0])).unwrap());
+        then.ok(&UserJwksResponse::example());
     });
 
     let consumer = client.consumer();
@@ -112,7 +127,7 @@ async fn the_session_calls_match_what_session_inferred_calls_send() {
     // A member JWT verified locally: one JWKS fetch, no authenticate.
     let jwks = server.api_b2b_session_v1_get_jwks(|when, then| {
         when.sent_by(&client).project_id(PROJECT_ID);
-        then.ok(&member_jwks());
+        then.ok(&MemberJwksResponse::example()); // the emulator's first key, which signs `jwt::member()`
     });
     let claims = client.verify_member_jwt(&jwt::member()).await.unwrap();
     assert_eq!((claims.organization_id.as_str(), claims.member_id.as_str()), (ORG, MEMBER));
@@ -333,4 +348,74 @@ async fn typed_error_answers_decode_into_the_sdks_errors() {
             mock.delete();
         }
     }
+}
+
+#[tokio::test]
+async fn a_header_twice_or_a_body_the_sdk_never_sends_does_not_match() {
+    let (server, client) = start().await;
+    let as_member = client.with_member_session(MemberSession::token(SESSION_TOKEN).unwrap());
+    let b1 = server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&as_member).organization_id(ORG);
+        then.ok(&OrganizationConnectedAppsResponse::example());
+    });
+    let path = b1_path(ORG);
+    assert_eq!(send_raw(&server, &format!("{}\r\n", sdk_head("GET", &path, ""))).await, 200, "the SDK's own head");
+    for (what, extra) in [
+        ("a second, wrong Authorization", "authorization: Basic d3Jvbmc6d3Jvbmc=\r\n"),
+        ("a second member session", "x-stytch-member-session: session-of-someone-else\r\n"),
+        ("a second Accept", "accept: text/html\r\n"),
+        ("a second User-Agent", "user-agent: curl/8\r\n"),
+    ] {
+        assert_eq!(send_raw(&server, &format!("{}\r\n", sdk_head("GET", &path, extra))).await, 404, "{what}");
+    }
+    let chunked = format!("{}\r\n0\r\n\r\n", sdk_head("GET", &path, "transfer-encoding: chunked\r\n"));
+    assert_eq!(send_raw(&server, &chunked).await, 404, "a chunked GET");
+    b1.assert_calls(1);
+
+    // The revokes: the SDK always sends `{}`, so nothing else matches.
+    let b4 = server.api_organization_v1_organizations_members_connected_apps_revoke(|when, then| {
+        when.sent_by(&as_member).organization_id(ORG).member_id(MEMBER).connected_app_id(APP);
+        then.ok(&RevokeMemberConnectedAppResponse::example());
+    });
+    let path = b4_path(ORG, MEMBER, APP);
+    let post = |body: &str| {
+        let head =
+            sdk_head("POST", &path, &format!("content-type: application/json\r\ncontent-length: {}\r\n", body.len()));
+        format!("{head}\r\n{body}")
+    };
+    assert_eq!(send_raw(&server, &post("{}")).await, 200, "the SDK's own revoke");
+    for body in ["", "{ }", r#"{"member_id":"someone-else"}"#, "not json", "[]"] {
+        assert_eq!(send_raw(&server, &post(body)).await, 404, "revoke body {body:?}");
+    }
+    b4.assert_calls(1);
+
+    // `sessions/authenticate`: the SDK's bytes for this session, not a JSON-equal or key-repeating variant.
+    let authenticate = server.api_b2b_session_v1_authenticate(|when, then| {
+        when.sent_by(&client).session(&MemberSession::token("token-a").unwrap());
+        then.ok(&MemberSessionAuthenticateResponse::example());
+    });
+    let authenticate_with = |body: &str| {
+        format!(
+            "POST /v1/b2b/sessions/authenticate HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: {BASIC_AUTH}\r\n\
+             user-agent: {USER_AGENT}\r\naccept: application/json\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    assert_eq!(send_raw(&server, &authenticate_with(r#"{"session_token":"token-a"}"#)).await, 200);
+    for body in [r#"{"session_token":"token-b","session_token":"token-a"}"#, r#"{ "session_token": "token-a" }"#] {
+        assert_eq!(send_raw(&server, &authenticate_with(body)).await, 404, "{body}");
+    }
+    authenticate.assert_calls(1);
+}
+
+#[tokio::test]
+#[should_panic(expected = "has a path")]
+async fn a_client_whose_base_url_has_a_path_is_refused_at_once_not_by_a_later_404() {
+    let server = MockServer::start_async().await;
+    let client = stytch_connected_apps::mock::client_builder(&server).base_url(server.url("/stytch")).build().unwrap();
+    server.api_organization_v1_connected_apps(|when, then| {
+        when.sent_by(&client).organization_id(ORG);
+        then.ok(&OrganizationConnectedAppsResponse::example());
+    });
 }

@@ -43,8 +43,8 @@ macro_rules! consumer_operation {
         }
 
         impl Operation for $when {
+            const OPERATION_ID: &'static str = $operation.id;
             const METHOD: &'static str = stringify!($method);
-            const MEMBER_SESSION_HEADERS: bool = false;
             fn map_when(self, change: impl FnOnce(When) -> When) -> Self {
                 Self(change(self.0))
             }

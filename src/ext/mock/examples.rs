@@ -4,9 +4,9 @@
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    ErrorEnvelope, MemberConnectedAppsResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
-    OrganizationConnectedAppsResponse, RevokeMemberConnectedAppResponse, RevokeUserConnectedAppResponse,
-    UserConnectedAppsResponse, UserSessionAuthenticateResponse,
+    ErrorEnvelope, MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse,
+    OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, RevokeMemberConnectedAppResponse,
+    RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse, UserSessionAuthenticateResponse,
 };
 
 /// The fixtures, each a file of `tests/fixtures/` (see its README for where each comes from).
@@ -20,6 +20,7 @@ mod fixtures {
         include_str!("../../../tests/fixtures/member_session_authenticate_200.json");
     pub(super) const USER_AUTHENTICATE: &str =
         include_str!("../../../tests/fixtures/user_session_authenticate_200.json");
+    pub(super) const JWKS: &str = include_str!("../../../tests/fixtures/jwks_200.json");
     pub(super) const E401: &str = include_str!("../../../tests/fixtures/seed001_401.json");
     pub(super) const E403: &str = include_str!("../../../tests/fixtures/error_403_session_authorization.json");
     pub(super) const E404: &str = include_str!("../../../tests/fixtures/error_404_connected_app.json");
@@ -61,13 +62,20 @@ examples! {
         "a member session of the seed's organization and member, with Stytch's example session token";
     UserSessionAuthenticateResponse => USER_AUTHENTICATE,
         "a session of the seed's user, with Stytch's example session token";
+    MemberJwksResponse => JWKS,
+        "one RS256 key, the emulator's first signing key (`emulator::SigningKey::generation(0)`, feature `emulator`): \
+         JWTs it signs verify against this key set";
+    UserJwksResponse => JWKS,
+        "one RS256 key, the emulator's first signing key (`emulator::SigningKey::generation(0)`, feature `emulator`): \
+         JWTs it signs verify against this key set";
 }
 
 impl ErrorEnvelope {
     /// Stytch's error envelope for `status`, as its documentation shows it: seed 001's 401
     /// (`unauthorized_credentials`), 429 (`too_many_requests`) and 500 (`internal_server_error`); 403
     /// `session_authorization_error`; 404 `connected_app_not_found` (with `error_details`); 400 `bad_request`.
-    /// Any other status gets [`ErrorEnvelope::new`] with its reason phrase (503: `service_unavailable`).
+    /// Any other status gets [`ErrorEnvelope::new`] with its reason phrase (503: `service_unavailable`; a status
+    /// without one: `unknown_error`).
     ///
     /// Feature `mock`.
     pub fn example(status: u16) -> Self {
@@ -122,6 +130,8 @@ mod tests {
         assert_eq!(RevokeUserConnectedAppResponse::example().request_id, EXAMPLE_REQUEST_ID);
         assert_eq!(MemberSessionAuthenticateResponse::example().member_session.roles.len(), 2);
         assert_eq!(UserSessionAuthenticateResponse::example().session.roles, ["stytch_user"]);
+        assert_eq!(MemberJwksResponse::example().keys[0].kid, "jwk-test-emulator-0");
+        assert_eq!(UserJwksResponse::example().keys.len(), 1);
         for status in [400, 401, 403, 404, 429, 500, 502, 503, 599] {
             let envelope = ErrorEnvelope::example(status);
             assert_eq!(envelope.status_code, Some(i32::from(status)));
@@ -130,5 +140,13 @@ mod tests {
         }
         assert_eq!(ErrorEnvelope::example(503).error_type.as_deref(), Some("service_unavailable"));
         assert_eq!(ErrorEnvelope::example(404).error_type.as_deref(), Some("connected_app_not_found"));
+    }
+
+    /// The JWKS example is the emulator's first key, so that the JWTs the emulator signs verify against it.
+    #[cfg(feature = "emulator")]
+    #[test]
+    fn the_jwks_example_is_the_emulators_first_key() {
+        let example: serde_json::Value = serde_json::from_str(fixtures::JWKS).unwrap();
+        assert_eq!(example["keys"][0], crate::emulator::SigningKey::generation(0).jwk());
     }
 }

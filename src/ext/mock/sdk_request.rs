@@ -1,10 +1,9 @@
 //! What every operation's request matcher can also require: the request exactly as this SDK sends it.
 
-use httpmock::When;
-
 use super::sealed::Operation;
 use crate::Client;
 use crate::ext::config::USER_AGENT;
+use crate::ext::operations;
 use crate::ext::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
 
 /// Matchers every `...When` of [`operations`](super::operations) has, generated or handwritten, beside its own
@@ -35,21 +34,41 @@ use crate::ext::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
 pub trait SdkRequest: Operation {
     /// Requires the request exactly as `client` sends this operation:
     ///
-    /// - its `Authorization: Basic` credentials, the SDK's `User-Agent`, `Accept: application/json`, no
-    ///   `api-version` header (progenitor's clients send one; this SDK does not), no query string;
-    /// - on B1–B4, the member session of `client` ([`Client::with_member_session`]) in its header, and not the
-    ///   other session header; neither header without a session, and never on the other operations;
-    /// - a `GET` without a body or `Content-Type`; a `POST` with `Content-Type: application/json`.
+    /// - its `Authorization: Basic` credentials, the SDK's `User-Agent`, `Accept: application/json`, each exactly
+    ///   once; no `api-version` header (progenitor's clients send one; this SDK does not); no query string;
+    /// - on B1–B4, the member session of `client` ([`Client::with_member_session`]) in its header, exactly once,
+    ///   and not the other session header; neither header without a session, and never on the other operations;
+    /// - a `GET` without a body, `Content-Type`, `Content-Length` or `Transfer-Encoding`; a `POST` with
+    ///   `Content-Type: application/json` (once), and on the two revokes (B4, C2) the body `{}`, byte for byte. A
+    ///   `sessions/authenticate` body depends on the session: add `.session(&session)`.
     ///
     /// A per-call session (`client.b2b().with_session(&s)`) or a session-inferred call (`client.as_member(s)`)
     /// sends what `client.with_member_session(s)` sends: pass that client.
     ///
     /// The Basic credential and the session go into the mock's expectations, which httpmock prints when a request
-    /// does not match: use test credentials with mocks.
+    /// does not match: use test credentials with mocks. The matchers include closures, which httpmock runs only on
+    /// a local `MockServer` (not a remote one).
+    ///
+    /// # Panics
+    ///
+    /// When `client`'s base URL has a path (`http://127.0.0.1:PORT/stytch`): the typed mocks match paths from the
+    /// server's root, so no request of that client could ever match. Point the client at
+    /// `server.base_url()`, as [`client_builder`](super::client_builder) does. The panic says so at once, rather
+    /// than as a 404 later in the test.
     fn sent_by(self, client: &Client) -> Self {
+        let base = client.base_url();
+        let after_host = base.split_once("://").map_or(base, |(_, rest)| rest);
+        assert!(
+            !after_host.contains('/'),
+            "SdkRequest::sent_by: the client's base URL {base:?} has a path, and the typed mocks match paths from the \
+             mock server's root: build the client with `.base_url(server.base_url())` (or mock::client_builder)"
+        );
         let authorization = client.generated().inner.authorization.expose().to_owned();
-        let session = if Self::MEMBER_SESSION_HEADERS { client.member_session().cloned() } else { None };
+        let carries_session = operations::WITH_MEMBER_SESSION.iter().any(|op| op.id == Self::OPERATION_ID);
+        let session = if carries_session { client.member_session().cloned() } else { None };
+        let empty_object = operations::EMPTY_OBJECT_BODY.iter().any(|op| op.id == Self::OPERATION_ID);
         self.map_when(move |when| {
+            let mut once = vec!["authorization", "user-agent", "accept"];
             let when = when
                 .header("authorization", authorization)
                 .header("user-agent", USER_AGENT)
@@ -59,24 +78,27 @@ pub trait SdkRequest: Operation {
             let when = match session {
                 Some(session) => {
                     let other = if session.is_jwt() { SESSION_TOKEN_HEADER } else { SESSION_JWT_HEADER };
+                    once.push(if session.is_jwt() { "x-stytch-member-sessionjwt" } else { "x-stytch-member-session" });
                     when.header(session.header_name(), session.expose()).header_missing(other)
                 }
                 None => when.header_missing(SESSION_TOKEN_HEADER).header_missing(SESSION_JWT_HEADER),
             };
-            with_body_rules(when, Self::METHOD)
+            let when = if Self::METHOD == "GET" {
+                when.header_missing("content-type")
+                    .header_missing("content-length")
+                    .header_missing("transfer-encoding")
+                    .is_true(|request| request.body().is_empty())
+            } else {
+                once.push("content-type");
+                let when = when.header("content-type", "application/json");
+                if empty_object { when.body("{}") } else { when }
+            };
+            when.is_true(move |request| {
+                let headers = request.headers();
+                once.iter().all(|name| headers.get_all(*name).iter().count() == 1)
+            })
         })
     }
 }
 
 impl<T: Operation> SdkRequest for T {}
-
-/// A `GET` carries nothing; a `POST` carries JSON.
-fn with_body_rules(when: When, method: &str) -> When {
-    if method == "GET" {
-        when.header_missing("content-type")
-            .header_missing("content-length")
-            .is_true(|request| request.body().is_empty())
-    } else {
-        when.header("content-type", "application/json")
-    }
-}

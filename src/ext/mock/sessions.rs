@@ -2,20 +2,28 @@
 
 use super::consumer::ApiSessionV1AuthenticateWhen;
 use super::operations::ApiB2bSessionV1AuthenticateWhen;
+use super::sealed::Operation as _;
 use crate::{MemberSession, UserSession};
 
+/// The bytes the client sends for `body`: reqwest's `.json()` and the handwritten calls both write compact
+/// serde_json, so the match is byte for byte (a body with a repeated key or extra spaces is not the SDK's).
+fn exact_json(body: &impl serde::Serialize) -> String {
+    // Serializing a `Map`-based value or a derived struct of strings cannot fail (no non-string map keys).
+    serde_json::to_string(body).expect("a session body serializes")
+}
+
 impl ApiB2bSessionV1AuthenticateWhen {
-    /// Requires the body the SDK sends to authenticate `session` (its token or its JWT, nothing else), as a
-    /// session-inferred call ([`Client::as_member`](crate::Client::as_member)) does.
+    /// Requires, byte for byte, the body the SDK sends to authenticate `session` (its token or its JWT, nothing
+    /// else), as a session-inferred call ([`Client::as_member`](crate::Client::as_member)) does.
     pub fn session(self, session: &MemberSession) -> Self {
-        self.body(&crate::ext::b2b::authenticate_request(session))
+        self.map_when(|when| when.body(exact_json(&crate::ext::b2b::authenticate_request(session))))
     }
 }
 
 impl ApiSessionV1AuthenticateWhen {
-    /// Requires the body the SDK sends to authenticate `session` (its token or its JWT, nothing else), as a
-    /// session-inferred call ([`Client::as_user`](crate::Client::as_user)) does.
+    /// Requires, byte for byte, the body the SDK sends to authenticate `session` (its token or its JWT, nothing
+    /// else), as a session-inferred call ([`Client::as_user`](crate::Client::as_user)) does.
     pub fn session(self, session: &UserSession) -> Self {
-        self.body(&crate::ext::consumer::authenticate_body(session))
+        self.map_when(|when| when.body(exact_json(&crate::ext::consumer::authenticate_body(session))))
     }
 }
