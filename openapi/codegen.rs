@@ -377,7 +377,7 @@ paths:
             }
         };
         assert_eq!(complete_mock(&mut with(progenitors)), Ok(()));
-        let refused = [
+        let refused: [syn::ImplItemFn; 4] = [
             // The value put in without `to_string()`.
             syn::parse_quote! {
                 pub fn id(self, value: &str) -> Self {

@@ -6,6 +6,8 @@ use stytch_connected_apps::Client;
 // The typed mocks (feature `mock`): their matchers are as strict as `Expect::matcher`, and
 // `mock_helpers::a_request_that_differs_from_the_sdks_in_any_part_does_not_match` checks them against this file's
 // independent constants (`BASIC_AUTH`, `USER_AGENT`).
+// (The binaries that include this file by `#[path]` do not all use them.)
+#[allow(unused_imports)]
 pub use stytch_connected_apps::mock::{ConsumerMockServerExt, MockServerExt, SdkRequest};
 
 pub const PROJECT_ID: &str = "project-test-6f3c1d2e-aaaa-bbbb-cccc-000000000001";

@@ -74,7 +74,8 @@ fn the_crate_builds_from_a_spec_stripped_to_the_relied_on_fields() {
     for file in ["build.rs", "Cargo.lock", "README.md", "rustfmt.toml", "openapi/codegen.rs"] {
         std::fs::copy(root.join(file), copy.join(file)).unwrap();
     }
-    for dir in ["src", "examples", "benches"] {
+    // `tests/fixtures`: the `mock` feature's examples are built from them.
+    for dir in ["src", "examples", "benches", "tests/fixtures"] {
         copy_dir(&root.join(dir), &copy.join(dir));
     }
     std::fs::write(copy.join("openapi/stytch-b2b-connected-apps.yaml"), stripped_spec(&manifest)).unwrap();

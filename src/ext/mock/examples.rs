@@ -128,7 +128,8 @@ mod tests {
         assert_eq!(RevokeMemberConnectedAppResponse::example().status_code, 200);
         assert_eq!(UserConnectedAppsResponse::example().connected_apps.len(), 1);
         assert_eq!(RevokeUserConnectedAppResponse::example().request_id, EXAMPLE_REQUEST_ID);
-        assert_eq!(MemberSessionAuthenticateResponse::example().member_session.roles.len(), 2);
+        let member = MemberSessionAuthenticateResponse::example().member_session;
+        assert_eq!(member.member_id, "member-test-32fc5024-9c09-4da3-bd2e-c9ce4da9375f");
         assert_eq!(UserSessionAuthenticateResponse::example().session.roles, ["stytch_user"]);
         assert_eq!(MemberJwksResponse::example().keys[0].kid, "jwk-test-emulator-0");
         assert_eq!(UserJwksResponse::example().keys.len(), 1);
