@@ -253,6 +253,22 @@ pub async fn assert_each_sends(server: &MockServer, client: &Client, ops: &[Op],
     }
 }
 
+/// One raw HTTP/1.1 exchange with `address` (`host:port`) on a fresh connection (the request should close it): the
+/// status, the head (lower-case) and the body. Raw, for requests reqwest cannot or would not send.
+pub fn raw_exchange(address: &str, request: &[u8]) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    // A server may answer (and close) before it has read a huge request: a failed write is not the test's concern.
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {head}"));
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
 /// Bounds a call so that a hang fails the test instead of stalling the suite (not a performance assertion).
 pub async fn bounded<T>(call: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(std::time::Duration::from_secs(20), call).await.expect("the call hung")

@@ -8,21 +8,11 @@ use std::io::{Read, Write};
 use serde_json::{Value, json};
 use stytch_connected_apps::emulator::*;
 
-/// One raw HTTP/1.1 exchange on a fresh connection (the request closes it); the status, headers (lower-case) and
-/// body. Raw, because reqwest cannot send some of these requests at all.
+/// One raw exchange with the emulator (`common::raw_exchange`), its body read as JSON.
 fn exchange(emulator: &Emulator, request: &[u8]) -> (u16, String, Value) {
-    let address = emulator.url().trim_start_matches("http://").to_owned();
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-    // hyper may answer (and close) before it has read a huge request: a failed write is not the test's concern.
-    let _ = stream.write_all(request);
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer);
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
-    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {head}"));
-    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("{status}: body is not JSON ({e}): {body:?}"));
-    (status, head.to_ascii_lowercase(), body)
+    let (status, head, body) = crate::common::raw_exchange(emulator.url().trim_start_matches("http://"), request);
+    let body = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{status}: body is not JSON ({e}): {body:?}"));
+    (status, head, body)
 }
 
 fn basic() -> String {

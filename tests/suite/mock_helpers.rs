@@ -16,13 +16,8 @@ use crate::common::*;
 
 /// Sends `request` (a whole HTTP/1.1 request, `Connection: close`) to `server` as is; the answer's status.
 async fn send_raw(server: &MockServer, request: &str) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(server.address()).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let answer = String::from_utf8_lossy(&answer);
-    answer.split(' ').nth(1).and_then(|status| status.parse().ok()).unwrap_or_else(|| panic!("{answer}"))
+    let (address, request) = (server.address().to_string(), request.as_bytes().to_vec());
+    tokio::task::spawn_blocking(move || raw_exchange(&address, &request).0).await.unwrap()
 }
 
 /// The head the SDK sends for `method path` with `SESSION_TOKEN` as member session, plus `extra` header lines.

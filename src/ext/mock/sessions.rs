@@ -8,7 +8,9 @@ use crate::{MemberSession, UserSession};
 /// The bytes the client sends for `body`: reqwest's `.json()` and the handwritten calls both write compact
 /// serde_json, so the match is byte for byte (a body with a repeated key or extra spaces is not the SDK's).
 fn exact_json(body: &impl serde::Serialize) -> String {
-    // Serializing a `Map`-based value or a derived struct of strings cannot fail (no non-string map keys).
+    // Cannot fail: the two bodies are a `serde_json::Value` and the generated request struct (strings, an integer,
+    // a struct of strings, a string-keyed map); serde_json refuses only non-string map keys and failing `Serialize`
+    // impls, and neither type has one.
     serde_json::to_string(body).expect("a session body serializes")
 }
 
