@@ -24,6 +24,7 @@ mod faults;
 mod fixture;
 mod keys;
 mod objects;
+mod rate_limit;
 mod server;
 mod world;
 

@@ -9,6 +9,8 @@ mod as_member;
 mod as_user;
 /// B2B calls (B1–B4), over the generated client.
 mod b2b;
+/// Composite calls: the consent audit and bulk revocations, bounded and paced, with per-item reports.
+pub mod bulk;
 /// The public [`Client`] and its scoped copies.
 mod client;
 /// Configuration: credentials, base URL, timeouts, `from_env`.

@@ -74,6 +74,8 @@ pub struct LoggedRequest {
     pub session: Option<&'static str>,
     /// The fault applied, if any.
     pub fault: Option<Fault>,
+    /// Answered 429 by the rate limit ([`Emulator::set_rate_limit`](super::Emulator::set_rate_limit)).
+    pub rate_limited: bool,
 }
 
 /// What is wrong with a JWT issued by [`Emulator::issue_flawed_member_jwt`](super::Emulator::issue_flawed_member_jwt)

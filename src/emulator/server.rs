@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -17,6 +17,7 @@ use bytes::Bytes;
 use super::connection::{EnvelopeBody, EnvelopeListener};
 use super::faults::{Fault, JwtFlaw, LoggedRequest};
 use super::fixture::Fixture;
+use super::rate_limit::RateLimit;
 use super::world::{Credentials, Reply, World};
 use super::{Endpoint, SigningKey};
 use crate::{Client, ClientBuilder};
@@ -26,7 +27,30 @@ struct Shared {
     world: World,
     scripts: HashMap<Endpoint, VecDeque<Fault>>,
     latency: Duration,
+    rate_limit: Option<RateLimit>,
     log: Vec<LoggedRequest>,
+    /// Requests being served now, and the most at once since the last reset.
+    in_flight: usize,
+    peak_in_flight: usize,
+}
+
+/// Counts one request as in flight while it lives.
+struct InFlight(SharedState);
+
+impl InFlight {
+    fn enter(shared: &SharedState) -> Self {
+        let mut state = lock(shared);
+        state.in_flight += 1;
+        state.peak_in_flight = state.peak_in_flight.max(state.in_flight);
+        Self(shared.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut state = lock(&self.0);
+        state.in_flight = state.in_flight.saturating_sub(1);
+    }
 }
 
 type SharedState = Arc<Mutex<Shared>>;
@@ -72,7 +96,10 @@ impl Emulator {
             world: World::new(fixture),
             scripts: HashMap::new(),
             latency: Duration::ZERO,
+            rate_limit: None,
             log: Vec::new(),
+            in_flight: 0,
+            peak_in_flight: 0,
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = router(shared.clone());
@@ -115,6 +142,21 @@ impl Emulator {
     /// Every request waits this long before it is answered.
     pub fn set_latency(&self, latency: Duration) {
         lock(&self.shared).latency = latency;
+    }
+
+    /// Limits each endpoint to `per_second` requests per second (in bursts of up to as many), as Stytch limits
+    /// each endpoint per project: a request over the limit is answered 429 `too_many_requests` with `Retry-After`
+    /// (whole seconds, rounded up) before any latency or fault. `None` (the default) lifts the limit.
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        lock(&self.shared).rate_limit = per_second.map(RateLimit::new);
+    }
+
+    /// The most requests the emulator was serving at once since it started or since the last call of this
+    /// method, which starts a new count.
+    pub fn take_peak_in_flight(&self) -> usize {
+        let mut shared = lock(&self.shared);
+        let now = shared.in_flight;
+        std::mem::replace(&mut shared.peak_in_flight, now)
     }
 
     /// Every request received so far.
@@ -223,6 +265,7 @@ fn parse_error_envelope(shared: SharedState) -> EnvelopeBody {
             status,
             session: None,
             fault: None,
+            rate_limited: false,
         };
         shared.log.push(request);
         body.to_string()
@@ -238,6 +281,7 @@ async fn serve(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let _in_flight = InFlight::enter(&shared);
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let credentials = Credentials {
         authorization: text("authorization"),
@@ -279,6 +323,24 @@ async fn serve(
     }
     let (latency, fault) = {
         let mut shared = lock(&shared);
+        let over_limit = shared.rate_limit.as_mut().and_then(|limit| limit.take(endpoint, Instant::now()).err());
+        if let Some(wait) = over_limit {
+            let (status, body) = shared.world.error(429, "too_many_requests", Fault::envelope(429).1);
+            shared.log.push(LoggedRequest {
+                endpoint: Some(endpoint),
+                method: method.to_string(),
+                path: uri.path().to_owned(),
+                status,
+                session,
+                fault: None,
+                rate_limited: true,
+            });
+            drop(shared);
+            let mut response = json_response((status, body));
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+            return response;
+        }
         let fault = shared.scripts.get_mut(&endpoint).and_then(VecDeque::pop_front);
         (shared.latency, fault)
     };
@@ -327,6 +389,7 @@ fn log(
         path: uri.path().to_owned(),
         status,
         session,
+        rate_limited: false,
         fault,
     });
 }

@@ -65,6 +65,12 @@ impl<'a> B2b<'a> {
 
     per_call_options!();
 
+    /// These calls, as part of a bulk run paced by `pacer`.
+    pub(crate) fn paced(mut self, pacer: std::sync::Arc<crate::ext::bulk::pacer::Pacer>) -> Self {
+        self.options.pacer = Some(pacer);
+        self
+    }
+
     /// **B1**: the Connected Apps installed by the Organization's Members (at least one completed, unrevoked
     /// authorization). `organization_id` may also be the organization's slug or external id.
     pub async fn organization_connected_apps(

@@ -39,6 +39,12 @@ impl<'a> Consumer<'a> {
 
     per_call_options!();
 
+    /// These calls, as part of a bulk run paced by `pacer`.
+    pub(crate) fn paced(mut self, pacer: std::sync::Arc<crate::ext::bulk::pacer::Pacer>) -> Self {
+        self.options.pacer = Some(pacer);
+        self
+    }
+
     /// **C1**: the Connected Apps a User has completed an authorization flow with and not revoked.
     /// `user_id` may also be the user's external id.
     pub async fn user_connected_apps(&self, user_id: &str) -> Result<UserConnectedAppsResponse, Error> {

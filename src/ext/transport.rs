@@ -16,6 +16,7 @@ use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
 use serde::Serialize;
 use tracing::Instrument;
 
+use crate::ext::bulk::pacer::{Pacer, Signal};
 use crate::ext::decode;
 use crate::ext::escape::Escaped;
 use crate::ext::operations::Operation;
@@ -57,6 +58,8 @@ pub(crate) struct CallOptions {
     pub(crate) started: Option<Instant>,
     /// Session values the call sent or holds beyond the client's own secrets.
     pub(crate) secrets: Secrets,
+    /// The bulk run this call belongs to: its attempts take a slot and honour the run's pauses.
+    pub(crate) pacer: Option<Arc<Pacer>>,
 }
 
 impl CallOptions {
@@ -97,6 +100,7 @@ struct CallScope {
     attempt_timeout: Option<Duration>,
     deadline: Option<Duration>,
     started: Instant,
+    pacer: Option<Arc<Pacer>>,
     report: RefCell<CallReport>,
 }
 
@@ -111,6 +115,7 @@ pub(crate) async fn scoped<F: Future>(options: &CallOptions, call: F) -> (F::Out
         attempt_timeout: options.attempt_timeout,
         deadline: options.deadline,
         started: options.started.unwrap_or_else(Instant::now),
+        pacer: options.pacer.clone(),
         report: RefCell::new(CallReport::default()),
     };
     CALL.scope(scope, async {
@@ -230,9 +235,11 @@ impl GeneratedClient {
     /// before its outcome is judged. Returns the last response (its body read) and the body.
     async fn attempts(&self, mut request: reqwest::Request) -> reqwest::Result<(reqwest::Response, Bytes)> {
         let state = self.inner();
-        let (retry, attempt_timeout, deadline, started) = CALL
-            .try_with(|scope| (scope.retry.clone(), scope.attempt_timeout, scope.deadline, scope.started))
-            .unwrap_or_else(|_| (None, None, None, Instant::now()));
+        let (retry, attempt_timeout, deadline, started, pacer) = CALL
+            .try_with(|scope| {
+                (scope.retry.clone(), scope.attempt_timeout, scope.deadline, scope.started, scope.pacer.clone())
+            })
+            .unwrap_or_else(|_| (None, None, None, Instant::now(), None));
         let policy = retry.unwrap_or_else(|| state.retry.clone());
         let attempt_timeout = attempt_timeout.unwrap_or(state.attempt_timeout);
         // A deadline too far to represent (`Duration::MAX`) is no deadline.
@@ -243,6 +250,11 @@ impl GeneratedClient {
         loop {
             // A request whose body cannot be cloned (a stream) gets one attempt; ours are all bytes.
             let spare = if attempt < policy.attempts() { request.try_clone() } else { None };
+            // In a bulk run: wait for a slot and out any pause the run is in, before the timeout starts.
+            let slot = match &pacer {
+                Some(pacer) => Some(pacer.slot(&*state.sleep).await),
+                None => None,
+            };
             let left = deadline.map_or(attempt_timeout, |deadline| deadline.saturating_duration_since(Instant::now()));
             *request.timeout_mut() = Some(attempt_timeout.min(left));
             let outcome = self.attempt(request, state.max_body_bytes).await;
@@ -255,10 +267,13 @@ impl GeneratedClient {
                 Ok((response, _)) => retry::retryable_status(response.status()),
                 Err(error) => transport_error::retryable(error),
             };
-            tracing::debug!(attempt, status = status.map(|s| s.as_u16()), retryable, "attempt finished");
-            let Some(next) = spare.filter(|_| retryable) else { return outcome };
             let retry_after =
                 outcome.as_ref().ok().and_then(|(r, _)| retry::retry_after(r.headers(), SystemTime::now()));
+            if let Some(slot) = slot {
+                slot.finish(if retryable { Signal::Congestion(retry_after) } else { Signal::Answered }, &policy);
+            }
+            tracing::debug!(attempt, status = status.map(|s| s.as_u16()), retryable, "attempt finished");
+            let Some(next) = spare.filter(|_| retryable) else { return outcome };
             let wait = policy.delay(attempt, retry_after, fastrand::f64());
             let resumes = Instant::now().checked_add(wait);
             if resumes.is_none_or(|resumes| deadline.is_some_and(|deadline| resumes >= deadline)) {

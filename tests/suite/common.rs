@@ -344,3 +344,22 @@ pub async fn mount_jwks(server: &MockServer, member: bool) -> httpmock::Mock<'_>
         })
         .await
 }
+
+/// Records each wait instead of sleeping (the client's and a bulk run's pacing waits), so tests cost no time.
+#[allow(dead_code)]
+#[derive(Debug, Default)]
+pub struct RecordingSleep(pub std::sync::Mutex<Vec<std::time::Duration>>);
+
+impl stytch_connected_apps::Sleep for RecordingSleep {
+    fn sleep(&self, duration: std::time::Duration) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        self.0.lock().unwrap().push(duration);
+        Box::pin(async {})
+    }
+}
+
+#[allow(dead_code)]
+impl RecordingSleep {
+    pub fn waits_ms(&self) -> Vec<u128> {
+        self.0.lock().unwrap().iter().map(std::time::Duration::as_millis).collect()
+    }
+}

@@ -1,31 +1,12 @@
 //! Fault suite: the retry loop, timeouts, deadlines and bounded bodies against scripted servers on 127.0.0.1.
 //! Waits between attempts go through a recording `Sleep`, so backoff is asserted exactly and costs no time.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::*;
 use crate::fault_server::{FaultServer, Step};
-use stytch_connected_apps::{Client, Error, RetryBudget, RetryPolicy, Sleep, TransportErrorKind};
-
-/// Records each wait instead of sleeping.
-#[derive(Debug, Default)]
-struct RecordingSleep(Mutex<Vec<Duration>>);
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        self.0.lock().unwrap().push(duration);
-        Box::pin(async {})
-    }
-}
-
-impl RecordingSleep {
-    fn waits_ms(&self) -> Vec<u128> {
-        self.0.lock().unwrap().iter().map(Duration::as_millis).collect()
-    }
-}
+use stytch_connected_apps::{Client, Error, RetryBudget, RetryPolicy, TransportErrorKind};
 
 /// Backoff 100 ms doubling, no jitter, 3 attempts: waits are exactly [100, 200].
 fn policy() -> RetryPolicy {

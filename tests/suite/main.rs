@@ -9,6 +9,7 @@ mod b2b_member_connected_apps;
 mod b2b_organization_connected_apps;
 mod b2b_revoke;
 mod bodies;
+mod bulk_consent;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
