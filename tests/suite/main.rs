@@ -10,6 +10,7 @@ mod b2b_organization_connected_apps;
 mod b2b_revoke;
 mod bodies;
 mod bulk_consent;
+mod bulk_revoke;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
