@@ -334,7 +334,7 @@ async fn a_users_apps_are_all_revoked_with_the_same_guarantees() {
 
 #[tokio::test]
 async fn under_the_emulators_rate_limit_the_run_slows_down_instead_of_hammering() {
-    let emulator = Emulator::start(crowded_world(149)).await.unwrap();
+    let emulator = Emulator::start(crowded_world(249)).await.unwrap();
     emulator.set_rate_limit(Some(50));
     emulator.set_latency(Duration::from_millis(5));
     // Real waits: the 429s' Retry-After (1 s) is what paces the run. An unlimited budget, so that what is measured
@@ -351,8 +351,10 @@ async fn under_the_emulators_rate_limit_the_run_slows_down_instead_of_hammering(
     let log = emulator.requests();
     let limited = log.iter().filter(|r| r.rate_limited).count();
     let sent = log.len();
-    // 150 revokes at 50 per second need about three seconds' worth of tokens. Without a shared pause, 32 workers
-    // would meet a 429 on nearly every attempt while the bucket refills; paced, the run backs off together.
-    assert!(limited * 3 < sent, "{limited} of {sent} requests were rate limited");
+    // 250 revokes at 50 per second need five seconds' worth of tokens. Unpaced (each call only waiting out its own
+    // Retry-After), 32 workers meet a 429 on more than one attempt in four (measured: 28 %); paced, the run backs off
+    // together, and nearly all its 429s come from the first burst (measured: 11 %).
+    eprintln!("LIMITED {limited} of {sent}");
+    assert!(limited * 6 < sent, "{limited} of {sent} requests were rate limited");
     assert!(report.pacing.lowest_concurrency < 32 && report.pacing.pauses > 0, "{:?}", report.pacing);
 }

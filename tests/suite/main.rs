@@ -11,6 +11,7 @@ mod b2b_revoke;
 mod bodies;
 mod bulk_consent;
 mod bulk_revoke;
+mod cli;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;

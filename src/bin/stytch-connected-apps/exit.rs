@@ -1,0 +1,24 @@
+//! Exit codes (documented in `--help` and the README).
+
+use std::process::ExitCode;
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything asked was done.
+    Done = 0,
+    /// A call failed: nothing (or not everything) could be read or revoked.
+    Failed = 1,
+    /// The report is printed, but some apps or members failed or were not attempted: re-run to finish.
+    Partial = 3,
+    /// A destructive command was not confirmed.
+    NotConfirmed = 4,
+    /// Credentials, base URL, or the embedded emulator.
+    Configuration = 5,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}

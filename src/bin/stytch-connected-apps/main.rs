@@ -1,0 +1,267 @@
+//! `stytch-connected-apps`: consent audits and (bulk) revocation of Stytch Connected Apps, for administrators.
+//! See `--help` and the README's "For administrators".
+#![forbid(unsafe_code)]
+
+mod args;
+mod confirm;
+mod exit;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use stytch_connected_apps::bulk::{RevokeReport, UserRevokeReport};
+use stytch_connected_apps::emulator::{Emulator, Fixture, SEED_ORGANIZATION, SEED_USER};
+use stytch_connected_apps::{Client, Error, MemberSession};
+
+use crate::args::{Cli, Command, Format, Revoke, RevokeUserApp};
+use crate::exit::Exit;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return Exit::Configuration.into();
+        }
+    };
+    runtime.block_on(run(cli)).into()
+}
+
+/// Why a command ended early.
+enum Stop {
+    /// A call failed.
+    Call(Error),
+    /// Writing to stdout failed (e.g. a closed pipe).
+    Output(std::io::Error),
+    /// Not confirmed; the message says why.
+    NotConfirmed(String),
+}
+
+impl From<Error> for Stop {
+    fn from(error: Error) -> Self {
+        Stop::Call(error)
+    }
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(error: std::io::Error) -> Self {
+        Stop::Output(error)
+    }
+}
+
+async fn run(cli: Cli) -> Exit {
+    // The emulator lives as long as the command.
+    let (client, _emulator) = match connect(cli.emulator).await {
+        Ok(connected) => connected,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Exit::Configuration;
+        }
+    };
+    match dispatch(&cli, &client).await {
+        Ok(exit) => exit,
+        Err(Stop::Call(error)) => {
+            match error.request_id() {
+                Some(request_id) => eprintln!("error: {error} (request id {request_id})"),
+                None => eprintln!("error: {error}"),
+            }
+            if matches!(error, Error::Configuration(_)) { Exit::Configuration } else { Exit::Failed }
+        }
+        Err(Stop::Output(error)) => {
+            eprintln!("error: cannot write the output: {error}");
+            Exit::Failed
+        }
+        Err(Stop::NotConfirmed(message)) => {
+            eprintln!("{message}");
+            Exit::NotConfirmed
+        }
+    }
+}
+
+/// The client: the embedded emulator's, or Stytch's from the environment (with the member session, if one is set).
+async fn connect(emulator: bool) -> Result<(Client, Option<Emulator>), String> {
+    if emulator {
+        let emulator = Emulator::start(Fixture::seed()).await.map_err(|e| format!("cannot start the emulator: {e}"))?;
+        let client = emulator.client().map_err(|e| e.to_string())?;
+        eprintln!(
+            "using the embedded emulator (seed world) at {}: organization {SEED_ORGANIZATION}, user {SEED_USER}",
+            emulator.url()
+        );
+        return Ok((client, Some(emulator)));
+    }
+    let client = Client::from_env().map_err(|e| e.to_string())?;
+    let token = std::env::var("STYTCH_MEMBER_SESSION").ok().filter(|v| !v.is_empty());
+    let jwt = std::env::var("STYTCH_MEMBER_SESSION_JWT").ok().filter(|v| !v.is_empty());
+    let session = match (token, jwt) {
+        (Some(_), Some(_)) => {
+            return Err("set STYTCH_MEMBER_SESSION or STYTCH_MEMBER_SESSION_JWT, not both".to_owned());
+        }
+        (Some(token), None) => Some(MemberSession::token(token).map_err(|e| e.to_string())?),
+        (None, Some(jwt)) => Some(MemberSession::jwt(jwt).map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    Ok((session.map_or_else(|| client.clone(), |s| client.with_member_session(s)), None))
+}
+
+async fn dispatch(cli: &Cli, client: &Client) -> Result<Exit, Stop> {
+    let format = cli.format;
+    let b2b = client.b2b();
+    match &cli.command {
+        Command::Audit(org) => {
+            let bar = progress::bar("apps");
+            let report = b2b
+                .consent_report(&org.organization_id)
+                .concurrency(cli.concurrency)
+                .on_progress(progress::follow(&bar))
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            output::write(format, &report, output::consent(&report))?;
+            let failed = report.failures().count();
+            eprintln!(
+                "{} apps, {} grants{}",
+                report.apps.len(),
+                report.grants().count(),
+                if failed > 0 {
+                    format!("; {failed} apps could not be read: re-run to complete")
+                } else {
+                    String::new()
+                }
+            );
+            Ok(if failed > 0 { Exit::Partial } else { Exit::Done })
+        }
+        Command::Apps(org) => {
+            let apps = b2b.organization_connected_apps(&org.organization_id).await?;
+            output::write(format, &apps, output::organization_apps(&apps))?;
+            Ok(Exit::Done)
+        }
+        Command::App { org, app_id } => {
+            let app = b2b.connected_app(&org.organization_id, app_id).await?;
+            output::write(format, &app, output::app_members(&app))?;
+            Ok(Exit::Done)
+        }
+        Command::MemberApps { org, member_id } => {
+            let apps = b2b.member_connected_apps(&org.organization_id, member_id).await?;
+            output::write(format, &apps, output::member_apps(&apps))?;
+            Ok(Exit::Done)
+        }
+        Command::UserApps { user_id } => {
+            let apps = client.consumer().user_connected_apps(user_id).await?;
+            output::write(format, &apps, output::user_apps(&apps))?;
+            Ok(Exit::Done)
+        }
+        Command::Revoke(revoke) => revoke_members(cli, client, revoke).await,
+        Command::RevokeUserApp(revoke) => revoke_user_apps(cli, client, revoke).await,
+    }
+}
+
+/// Before anything is sent: a destructive command without `--yes` needs someone to ask.
+fn can_ask(yes: bool, what: &str) -> Result<(), Stop> {
+    if yes || confirm::can_ask() {
+        Ok(())
+    } else {
+        Err(Stop::NotConfirmed(format!(
+            "refused to {what}: not on a terminal, so nobody can confirm; pass --yes to proceed (or --dry-run to see what \
+             would be revoked)"
+        )))
+    }
+}
+
+fn ask(yes: bool, question: &str) -> Result<(), Stop> {
+    if yes { Ok(()) } else { confirm::ask(question).map_err(Stop::NotConfirmed) }
+}
+
+async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<Exit, Stop> {
+    let (org, app, confirm) = (&revoke.org.organization_id, &revoke.app_id, &revoke.confirm);
+    let b2b = client.b2b();
+    if !confirm.dry_run {
+        can_ask(confirm.yes, "revoke")?;
+    }
+    let plan = b2b.revoke_for_all_members(org, app).concurrency(cli.concurrency).dry_run(true).await?;
+    let Some(member) = &revoke.member_id else {
+        if confirm.dry_run || plan.members.is_empty() {
+            return report_members(cli.format, &plan);
+        }
+        let question =
+            format!("Revoke '{}' ({app}) for {} members of {org}?", output::escape(&plan.app_name), plan.members.len());
+        ask(confirm.yes, &question)?;
+        let bar = progress::bar("members");
+        let report =
+            b2b.revoke_for_all_members(org, app).concurrency(cli.concurrency).on_progress(progress::follow(&bar)).await;
+        bar.finish_and_clear();
+        return report_members(cli.format, &report?);
+    };
+    if confirm.dry_run {
+        // The plan for this member alone: listed if B2 lists it as active.
+        let mut plan = plan;
+        plan.members.retain(|m| &m.member_id == member);
+        return report_members(cli.format, &plan);
+    }
+    ask(confirm.yes, &format!("Revoke '{}' ({app}) for member {member} of {org}?", output::escape(&plan.app_name)))?;
+    let revoked = b2b.revoke_member_connected_app(org, member, app).await?;
+    output::write(cli.format, &revoked, output::revoked(&revoked.request_id))?;
+    Ok(Exit::Done)
+}
+
+async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) -> Result<Exit, Stop> {
+    let (user, confirm) = (&revoke.user_id, &revoke.confirm);
+    let consumer = client.consumer();
+    if !confirm.dry_run {
+        can_ask(confirm.yes, "revoke")?;
+    }
+    let Some(app) = &revoke.app_id else {
+        let plan = consumer.revoke_all_for_user(user).concurrency(cli.concurrency).dry_run(true).await?;
+        if confirm.dry_run || plan.apps.is_empty() {
+            return report_apps(cli.format, &plan);
+        }
+        ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {user}?", plan.apps.len()))?;
+        let bar = progress::bar("apps");
+        let report =
+            consumer.revoke_all_for_user(user).concurrency(cli.concurrency).on_progress(progress::follow(&bar)).await;
+        bar.finish_and_clear();
+        return report_apps(cli.format, &report?);
+    };
+    if confirm.dry_run {
+        let mut plan = consumer.revoke_all_for_user(user).dry_run(true).await?;
+        plan.apps.retain(|a| &a.connected_app_id == app);
+        return report_apps(cli.format, &plan);
+    }
+    ask(confirm.yes, &format!("Revoke {app} for user {user}?"))?;
+    let revoked = consumer.revoke_user_connected_app(user, app).await?;
+    output::write(cli.format, &revoked, output::revoked(&revoked.request_id))?;
+    Ok(Exit::Done)
+}
+
+fn report_members(format: Format, report: &RevokeReport) -> Result<Exit, Stop> {
+    output::write(format, report, output::member_revocations(report))?;
+    let counts = report.counts();
+    summarize(report.dry_run, counts, "members")
+}
+
+fn report_apps(format: Format, report: &UserRevokeReport) -> Result<Exit, Stop> {
+    output::write(format, report, output::app_revocations(report))?;
+    summarize(report.dry_run, report.counts(), "apps")
+}
+
+fn summarize(dry_run: bool, counts: stytch_connected_apps::bulk::RevokeCounts, unit: &str) -> Result<Exit, Stop> {
+    if dry_run {
+        eprintln!("dry run: {} {unit} would be revoked; nothing was sent but the list", counts.would_revoke);
+        return Ok(Exit::Done);
+    }
+    eprintln!(
+        "{} revoked, {} already gone, {} failed, {} not attempted{}",
+        counts.revoked,
+        counts.already_gone,
+        counts.failed,
+        counts.not_attempted,
+        if counts.left() > 0 {
+            format!(": re-run the same command to finish the {} {unit} left", counts.left())
+        } else {
+            String::new()
+        }
+    );
+    Ok(if counts.left() > 0 { Exit::Partial } else { Exit::Done })
+}

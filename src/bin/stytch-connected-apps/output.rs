@@ -1,0 +1,199 @@
+//! Writing results to stdout: JSON (the library's types), CSV, or an aligned table. Server-provided text is
+//! escaped in tables, so an app name cannot move the cursor or retitle the terminal.
+
+use std::io::Write;
+
+use serde::Serialize;
+use stytch_connected_apps::bulk::{ConsentReport, RevokeOutcome, RevokeReport, UserRevokeReport};
+use stytch_connected_apps::models::{
+    MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
+    UserConnectedAppsResponse,
+};
+
+use crate::args::Format;
+
+/// Rows for CSV and tables: a header, then the cells.
+pub struct Rows {
+    header: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+}
+
+/// Writes `value` (JSON) or `rows` (CSV, table) to stdout.
+pub fn write(format: Format, value: &impl Serialize, rows: Rows) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut stdout, value)?;
+            writeln!(stdout)
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(stdout);
+            csv.write_record(rows.header)?;
+            for row in &rows.rows {
+                csv.write_record(row)?;
+            }
+            csv.flush()
+        }
+        Format::Table => write_table(&mut stdout, &rows),
+    }
+}
+
+fn write_table(out: &mut impl Write, rows: &Rows) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = std::iter::once(rows.header.iter().map(|h| (*h).to_owned()).collect())
+        .chain(rows.rows.iter().map(|row| row.iter().map(|cell| escape(cell)).collect()))
+        .collect();
+    let mut widths = vec![0; rows.header.len()];
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in &cells {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Control characters (C0, DEL, C1) as `\u{..}`: one cell, one line, no terminal escape sequences.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
+}
+
+fn outcome(outcome: &RevokeOutcome) -> (&'static str, String) {
+    match outcome {
+        RevokeOutcome::Revoked { request_id } => ("revoked", request_id.clone()),
+        RevokeOutcome::WouldRevoke => ("would_revoke", String::new()),
+        RevokeOutcome::AlreadyGone { error } => ("already_gone", error.message.clone()),
+        RevokeOutcome::Failed { error } => ("failed", error.message.clone()),
+        RevokeOutcome::NotAttempted { reason } => ("not_attempted", reason.clone()),
+    }
+}
+
+pub fn consent(report: &ConsentReport) -> Rows {
+    let mut rows = Vec::new();
+    for entry in &report.apps {
+        let app = entry.app();
+        let base = [app.connected_app_id.clone(), app.name.clone(), app.client_type.clone()];
+        match (entry.active_members(), entry.error()) {
+            (Some(members), _) => rows.extend(members.iter().map(|m| {
+                let mut row = base.to_vec();
+                row.extend([m.member_id.clone(), m.granted_scopes.join(" "), String::new()]);
+                row
+            })),
+            (None, error) => {
+                let mut row = base.to_vec();
+                row.extend([String::new(), String::new(), error.map(|e| e.message.clone()).unwrap_or_default()]);
+                rows.push(row);
+            }
+        }
+    }
+    Rows { header: &["connected_app_id", "name", "client_type", "member_id", "scopes", "error"], rows }
+}
+
+pub fn organization_apps(response: &OrganizationConnectedAppsResponse) -> Rows {
+    let rows = response
+        .connected_apps
+        .iter()
+        .map(|app| {
+            vec![app.connected_app_id.clone(), app.name.clone(), app.client_type.clone(), app.description.clone()]
+        })
+        .collect();
+    Rows { header: &["connected_app_id", "name", "client_type", "description"], rows }
+}
+
+pub fn app_members(response: &OrganizationConnectedAppResponse) -> Rows {
+    let rows = response
+        .active_members
+        .iter()
+        .map(|m| vec![response.connected_app_id.clone(), m.member_id.clone(), m.granted_scopes.join(" ")])
+        .collect();
+    Rows { header: &["connected_app_id", "member_id", "scopes"], rows }
+}
+
+pub fn member_apps(response: &MemberConnectedAppsResponse) -> Rows {
+    let rows = response
+        .connected_apps
+        .iter()
+        .map(|a| vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()])
+        .collect();
+    Rows { header: &["connected_app_id", "name", "client_type", "scopes"], rows }
+}
+
+pub fn user_apps(response: &UserConnectedAppsResponse) -> Rows {
+    let rows = response
+        .connected_apps
+        .iter()
+        .map(|a| vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()])
+        .collect();
+    Rows { header: &["connected_app_id", "name", "client_type", "scopes"], rows }
+}
+
+pub fn revoked(request_id: &str) -> Rows {
+    Rows { header: &["outcome", "request_id"], rows: vec![vec!["revoked".to_owned(), request_id.to_owned()]] }
+}
+
+pub fn member_revocations(report: &RevokeReport) -> Rows {
+    let rows = report
+        .members
+        .iter()
+        .map(|m| {
+            let (kind, detail) = outcome(&m.outcome);
+            vec![m.member_id.clone(), m.granted_scopes.join(" "), kind.to_owned(), detail]
+        })
+        .collect();
+    Rows { header: &["member_id", "scopes", "outcome", "detail"], rows }
+}
+
+pub fn app_revocations(report: &UserRevokeReport) -> Rows {
+    let rows = report
+        .apps
+        .iter()
+        .map(|a| {
+            let (kind, detail) = outcome(&a.outcome);
+            vec![a.connected_app_id.clone(), a.name.clone(), a.scopes_granted.clone(), kind.to_owned(), detail]
+        })
+        .collect();
+    Rows { header: &["connected_app_id", "name", "scopes", "outcome", "detail"], rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_columns_and_escape_control_characters() {
+        let rows = Rows {
+            header: &["id", "name", "note"],
+            rows: vec![
+                vec!["a".into(), "\u{1b}]0;pwned\u{7}Évé".into(), "x".into()],
+                vec!["bbbb".into(), "n\u{9b}2J".into(), String::new()],
+            ],
+        };
+        let mut out = Vec::new();
+        write_table(&mut out, &rows).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "id    name                    note\n\
+             a     \\u{1b}]0;pwned\\u{7}Évé  x\n\
+             bbbb  n\\u{9b}2J\n"
+        );
+    }
+}
