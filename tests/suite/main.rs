@@ -12,6 +12,7 @@ mod bodies;
 mod bulk_consent;
 mod bulk_revoke;
 mod cli;
+mod cli_terminal;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
