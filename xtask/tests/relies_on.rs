@@ -92,7 +92,8 @@ fn the_crate_builds_from_a_spec_stripped_to_the_relied_on_fields() {
             1,
         )
         + "\n[lib]\nname = \"stytch_connected_apps\"\n";
-    for moved in ["members = [", "name = \"stytch-connected-apps\"", "{ path = \".\","] {
+    // (The binary keeps its name `stytch-connected-apps`: only the package's name must have moved.)
+    for moved in ["members = [", "[package]\nname = \"stytch-connected-apps\"", "{ path = \".\","] {
         assert!(!standalone.contains(moved), "the root Cargo.toml changed shape ({moved}); update this test");
     }
     std::fs::write(copy.join("Cargo.toml"), standalone).unwrap();
