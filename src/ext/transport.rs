@@ -256,6 +256,9 @@ impl GeneratedClient {
                 None => None,
             };
             let left = deadline.map_or(attempt_timeout, |deadline| deadline.saturating_duration_since(Instant::now()));
+            // The deadline ran out while the attempt queued for its slot: the timeout that follows says nothing
+            // about the server's load, so the slot is released without a signal.
+            let slot = slot.filter(|_| !left.is_zero());
             *request.timeout_mut() = Some(attempt_timeout.min(left));
             let outcome = self.attempt(request, state.max_body_bytes).await;
             let status = outcome.as_ref().ok().map(|(response, _)| response.status());

@@ -259,7 +259,13 @@ async fn a_member_deleted_since_the_list_is_already_gone_and_each_request_is_exa
         when.organization_id(ORG).member_id(&members[1]).connected_app_id(APP).sent_by(&client);
         then.into_inner().status(404).header("content-type", "text/html").body("<html>Not Found</html>");
     });
-    let revoked: Vec<_> = members[2..]
+    // The organization's id is the caller's (a slug, here): a 404 for it may mean the slug changed, not that access
+    // is gone.
+    let org_404 = server.api_organization_v1_organizations_members_connected_apps_revoke(|when, then| {
+        when.organization_id(ORG).member_id(&members[2]).connected_app_id(APP).sent_by(&client);
+        then.not_found(&ErrorEnvelope::new(404, "organization_not_found", "Organization could not be found."));
+    });
+    let revoked: Vec<_> = members[3..]
         .iter()
         .map(|member| {
             server.api_organization_v1_organizations_members_connected_apps_revoke(|when, then| {
@@ -273,19 +279,40 @@ async fn a_member_deleted_since_the_list_is_already_gone_and_each_request_is_exa
     b2.assert_calls(1);
     gone.assert_calls(1);
     proxy_404.assert_calls(1);
+    org_404.assert_calls(1);
     revoked.iter().for_each(|mock| mock.assert_calls(1));
     let RevokeOutcome::AlreadyGone { error } = &report.members[0].outcome else { panic!("{:?}", report.members[0]) };
     assert_eq!(error.error_type.as_deref(), Some("member_not_found"));
     // A 404 without Stytch's envelope says nothing about the member: it is a failure, to be re-run.
     let RevokeOutcome::Failed { error } = &report.members[1].outcome else { panic!("{:?}", report.members[1]) };
     assert_eq!((error.status, error.error_type.as_deref()), (Some(404), None));
-    for member in &report.members[2..] {
+    let RevokeOutcome::Failed { error } = &report.members[2].outcome else { panic!("{:?}", report.members[2]) };
+    assert_eq!(error.error_type.as_deref(), Some("organization_not_found"));
+    for member in &report.members[3..] {
         assert_eq!(
             member.outcome,
             RevokeOutcome::Revoked { request_id: RevokeMemberConnectedAppResponse::example().request_id }
         );
     }
-    assert_eq!(report.counts().left(), 1);
+    assert_eq!(report.counts().left(), 2);
+}
+
+#[tokio::test]
+async fn only_the_confirmed_members_are_revoked() {
+    let emulator = Emulator::start(crowded_world(5)).await.unwrap();
+    let client = emulator.client().unwrap();
+    let confirmed = ["member-test-bulk-0001", "member-test-bulk-0003", "member-test-not-listed"];
+    let report = client
+        .b2b()
+        .revoke_for_all_members(SEED_ORGANIZATION, SEED_THIRD_PARTY_APP)
+        .only_members(confirmed)
+        .await
+        .unwrap();
+    assert_eq!(members_where(&report, |_| true), confirmed[..2].iter().map(|m| m.to_string()).collect::<BTreeSet<_>>());
+    assert_eq!(report.counts().revoked, 2);
+    let left = still_authorized(&emulator, SEED_THIRD_PARTY_APP);
+    assert_eq!(left.len(), 4);
+    assert!(confirmed.iter().all(|m| !left.contains(*m)));
 }
 
 #[tokio::test]

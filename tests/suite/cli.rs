@@ -139,6 +139,8 @@ async fn a_hostile_app_name_cannot_reach_the_terminal_as_an_escape_sequence() {
     let text = stdout(&table);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
     assert!(text.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2JEvil"), "{text}");
+    let csv = run_on(&emulator, &["--format", "csv", "apps", "--org", "acme"], &[]).await;
+    assert!(!stdout(&csv).contains('\u{1b}') && stdout(&csv).contains("\\u{1b}]0;owned"), "{}", stdout(&csv));
     // JSON keeps the name exactly (escaped by JSON itself).
     let json = run_on(&emulator, &["--format", "json", "apps", "--org", "acme"], &[]).await;
     assert!(!stdout(&json).contains('\u{1b}'));
@@ -156,10 +158,13 @@ async fn exit_codes_are_as_documented() {
     // 2: usage.
     assert_eq!(run(&["revoke", "--org", "acme", "--app", SEED_APP], &[]).await.status.code(), Some(2));
     assert_eq!(run(&["--concurrency", "0", "apps", "--org", "a"], &[]).await.status.code(), Some(2));
+    // 2 too: an id the library refuses before sending.
+    let dots = run(&["--emulator", "app", "--org", "acme", ".."], &[]).await;
+    assert_eq!(dots.status.code(), Some(2), "{}", stderr(&dots));
     // 1: a call failed; Stytch's error type and request id on stderr, nothing on stdout.
     let unknown = run(&["--emulator", "apps", "--org", "no-such-organization"], &[]).await;
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(stderr(&unknown).contains("organization_not_found") && stderr(&unknown).contains("request id"));
+    assert!(stderr(&unknown).contains("organization_not_found") && stderr(&unknown).contains("request_id request-id-"));
     assert!(stdout(&unknown).is_empty());
     // 3: partial (an app whose B2 failed): the report is still printed.
     let emulator = Emulator::start(Fixture::seed()).await.unwrap();

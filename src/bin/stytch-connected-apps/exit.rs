@@ -9,6 +9,8 @@ pub enum Exit {
     Done = 0,
     /// A call failed: nothing (or not everything) could be read or revoked.
     Failed = 1,
+    /// Usage: clap's own errors, and an argument the library rejects before sending (an empty or `..` id).
+    Usage = 2,
     /// The report is printed, but some apps or members failed or were not attempted: re-run to finish.
     Partial = 3,
     /// A destructive command was not confirmed.

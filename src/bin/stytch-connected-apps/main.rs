@@ -64,11 +64,14 @@ async fn run(cli: Cli) -> Exit {
     match dispatch(&cli, &client).await {
         Ok(exit) => exit,
         Err(Stop::Call(error)) => {
-            match error.request_id() {
-                Some(request_id) => eprintln!("error: {error} (request id {request_id})"),
-                None => eprintln!("error: {error}"),
+            // The error's Display carries Stytch's request id, escaped; nothing server-sent is printed raw.
+            eprintln!("error: {error}");
+            match error {
+                Error::Configuration(_) => Exit::Configuration,
+                // An argument rejected before anything was sent (an empty or dot-segment id): a usage error.
+                Error::InvalidInput(_) => Exit::Usage,
+                _ => Exit::Failed,
             }
-            if matches!(error, Error::Configuration(_)) { Exit::Configuration } else { Exit::Failed }
         }
         Err(Stop::Output(error)) => {
             eprintln!("error: cannot write the output: {error}");
@@ -180,24 +183,38 @@ async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<E
     if !confirm.dry_run {
         can_ask(confirm.yes, "revoke")?;
     }
-    let plan = b2b.revoke_for_all_members(org, app).concurrency(cli.concurrency).dry_run(true).await?;
+    let mut plan = b2b.revoke_for_all_members(org, app).concurrency(cli.concurrency).dry_run(true).await?;
     let Some(member) = &revoke.member_id else {
-        if confirm.dry_run || plan.members.is_empty() {
+        if confirm.dry_run {
+            return report_members(cli.format, &plan);
+        }
+        if plan.members.is_empty() {
+            plan.dry_run = false;
             return report_members(cli.format, &plan);
         }
         let question =
             format!("Revoke '{}' ({app}) for {} members of {org}?", output::escape(&plan.app_name), plan.members.len());
         ask(confirm.yes, &question)?;
         let bar = progress::bar("members");
-        let report =
-            b2b.revoke_for_all_members(org, app).concurrency(cli.concurrency).on_progress(progress::follow(&bar)).await;
+        // Exactly the members the question counted: one who installed the app since is not revoked unasked.
+        let report = b2b
+            .revoke_for_all_members(org, app)
+            .only_members(plan.members.iter().map(|m| m.member_id.clone()))
+            .concurrency(cli.concurrency)
+            .on_progress(progress::follow(&bar))
+            .await;
         bar.finish_and_clear();
         return report_members(cli.format, &report?);
     };
     if confirm.dry_run {
         // The plan for this member alone: listed if B2 lists it as active.
-        let mut plan = plan;
         plan.members.retain(|m| &m.member_id == member);
+        if plan.members.is_empty() {
+            eprintln!(
+                "note: B2 lists no active member with the id {}; an external id is resolved only by the revoke itself",
+                output::escape(member)
+            );
+        }
         return report_members(cli.format, &plan);
     }
     ask(confirm.yes, &format!("Revoke '{}' ({app}) for member {member} of {org}?", output::escape(&plan.app_name)))?;
@@ -213,8 +230,12 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
         can_ask(confirm.yes, "revoke")?;
     }
     let Some(app) = &revoke.app_id else {
-        let plan = consumer.revoke_all_for_user(user).concurrency(cli.concurrency).dry_run(true).await?;
-        if confirm.dry_run || plan.apps.is_empty() {
+        let mut plan = consumer.revoke_all_for_user(user).concurrency(cli.concurrency).dry_run(true).await?;
+        if confirm.dry_run {
+            return report_apps(cli.format, &plan);
+        }
+        if plan.apps.is_empty() {
+            plan.dry_run = false;
             return report_apps(cli.format, &plan);
         }
         ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {user}?", plan.apps.len()))?;

@@ -1,5 +1,5 @@
 //! Writing results to stdout: JSON (the library's types), CSV, or an aligned table. Server-provided text is
-//! escaped in tables, so an app name cannot move the cursor or retitle the terminal.
+//! escaped in tables and CSV (JSON escapes it itself), so an app name cannot move the cursor or retitle the terminal.
 
 use std::io::Write;
 
@@ -29,8 +29,9 @@ pub fn write(format: Format, value: &impl Serialize, rows: Rows) -> std::io::Res
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(stdout);
             csv.write_record(rows.header)?;
+            // Escaped like the table: a CSV printed to a terminal must not carry escape sequences either.
             for row in &rows.rows {
-                csv.write_record(row)?;
+                csv.write_record(row.iter().map(|cell| escape(cell)))?;
             }
             csv.flush()
         }

@@ -65,7 +65,7 @@ impl<'a> B2b<'a> {
     ///   `Retry-After`), a retryable 5xx or a timeout pauses every worker and halves the concurrency, which then
     ///   climbs back: the run slows down rather than hammering.
     /// - **Every member is reported**, never dropped ([`RevokeOutcome`]): revoked, already gone (a 404 for the
-    ///   member, app or organization), failed with its error, or not attempted because the run stopped (after a 401
+    ///   member or the app), failed with its error, or not attempted because the run stopped (after a 401
     ///   or 403, or [`stop_after_failures`](RevokeForAllMembers::stop_after_failures) failures in a row).
     /// - **Safe to re-run.** A second run lists the members still active and revokes them: it finishes what a
     ///   partial run left, and reports exactly that.
@@ -89,6 +89,7 @@ impl<'a> B2b<'a> {
             organization_id: organization_id.to_owned(),
             connected_app_id: connected_app_id.to_owned(),
             settings: Settings::default(),
+            only: None,
         }
     }
 }
@@ -100,6 +101,7 @@ pub struct RevokeForAllMembers<'a> {
     organization_id: String,
     connected_app_id: String,
     settings: Settings,
+    only: Option<std::collections::BTreeSet<String>>,
 }
 
 /// The options both bulk revocations take.
@@ -138,11 +140,25 @@ pub(crate) use bulk_revoke_options;
 impl RevokeForAllMembers<'_> {
     bulk_revoke_options!();
 
+    /// Revokes only these members (of those B2 lists as active), e.g. the ones a dry run showed and an operator
+    /// confirmed: a member who installed the app since is left alone. Ids are compared with B2's `member_id`.
+    pub fn only_members<I, S>(mut self, member_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = Some(member_ids.into_iter().map(Into::into).collect());
+        self
+    }
+
     async fn run(self) -> Result<RevokeReport, Error> {
-        let Self { b2b, organization_id, connected_app_id, settings } = self;
+        let Self { b2b, organization_id, connected_app_id, settings, only } = self;
         let pacer = Arc::new(Pacer::new(settings.concurrency));
         let b2b = b2b.paced(pacer.clone());
-        let app = b2b.connected_app(&organization_id, &connected_app_id).await?;
+        let mut app = b2b.connected_app(&organization_id, &connected_app_id).await?;
+        if let Some(only) = &only {
+            app.active_members.retain(|member| only.contains(&member.member_id));
+        }
         let outcomes = revoke_each(&app.active_members, &settings, |member| {
             let b2b = &b2b;
             let (organization_id, connected_app_id) = (&organization_id, &connected_app_id);
@@ -189,6 +205,7 @@ impl fmt::Debug for RevokeForAllMembers<'_> {
             .field("organization_id", &self.organization_id)
             .field("connected_app_id", &self.connected_app_id)
             .field("settings", &self.settings)
+            .field("only", &self.only)
             .finish()
     }
 }

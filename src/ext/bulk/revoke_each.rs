@@ -32,8 +32,8 @@ pub enum RevokeOutcome {
     },
     /// A dry run: this access is active and would be revoked.
     WouldRevoke,
-    /// Nothing left to revoke: Stytch answered 404 `member_not_found`, `user_not_found`, `connected_app_not_found`
-    /// or `organization_not_found` (deleted since the list was read).
+    /// Nothing left to revoke: Stytch answered 404 `member_not_found` or `connected_app_not_found` for an id the
+    /// list call returned (deleted since the list was read).
     AlreadyGone {
         /// The 404.
         error: CallFailure,
@@ -203,19 +203,13 @@ fn classify(result: Result<String, Error>) -> RevokeOutcome {
     }
 }
 
-/// A 404 naming the member, user, app or organization: whatever held the access no longer exists. (Not a 404
-/// without Stytch's envelope, e.g. a proxy's page, nor `session_not_found`, which is about the caller.)
+/// A 404 naming the member or the app, whose ids came from the list call and are canonical: what held the access
+/// no longer exists. Not `organization_not_found` or `user_not_found`: those ids are the caller's, possibly a slug
+/// or an external id that changed during the run while the access remains. Not a 404 without Stytch's envelope
+/// (a proxy's page), nor `session_not_found`, which is about the caller.
 fn already_gone(error: &Error) -> bool {
     error.status().is_some_and(|status| status.as_u16() == 404)
-        && error.error_type().is_some_and(|t| {
-            matches!(
-                t,
-                ErrorType::MemberNotFound
-                    | ErrorType::UserNotFound
-                    | ErrorType::ConnectedAppNotFound
-                    | ErrorType::OrganizationNotFound
-            )
-        })
+        && error.error_type().is_some_and(|t| matches!(t, ErrorType::MemberNotFound | ErrorType::ConnectedAppNotFound))
 }
 
 /// Updates the run's stop state after one revoke.
