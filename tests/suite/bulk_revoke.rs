@@ -15,22 +15,8 @@ use stytch_connected_apps::models::{
 };
 use stytch_connected_apps::{MemberSession, RetryBudget, RetryPolicy};
 
+use crate::cli::crowded_world;
 use crate::common::*;
-
-/// The seed world plus `members` members of the seed organization who authorized the third-party app.
-fn crowded_world(members: usize) -> Fixture {
-    let mut fixture = Fixture::seed();
-    for member in 0..members {
-        let id = format!("member-test-bulk-{member:04}");
-        fixture = fixture.member(SEED_ORGANIZATION, &id, None, &[]).member_authorization(
-            SEED_ORGANIZATION,
-            &id,
-            SEED_THIRD_PARTY_APP,
-            &["openid", "calendar.read"],
-        );
-    }
-    fixture
-}
 
 /// The members the emulator still lists as having authorized `app` in the seed organization.
 fn still_authorized(emulator: &Emulator, app: &str) -> BTreeSet<String> {

@@ -129,20 +129,20 @@ pub fn app_members(response: &OrganizationConnectedAppResponse) -> Rows {
 }
 
 pub fn member_apps(response: &MemberConnectedAppsResponse) -> Rows {
-    let rows = response
-        .connected_apps
-        .iter()
-        .map(|a| vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()])
-        .collect();
-    Rows { header: &["connected_app_id", "name", "client_type", "scopes"], rows }
+    app_scopes(
+        response.connected_apps.iter().map(|a| [&a.connected_app_id, &a.name, &a.client_type, &a.scopes_granted]),
+    )
 }
 
 pub fn user_apps(response: &UserConnectedAppsResponse) -> Rows {
-    let rows = response
-        .connected_apps
-        .iter()
-        .map(|a| vec![a.connected_app_id.clone(), a.name.clone(), a.client_type.clone(), a.scopes_granted.clone()])
-        .collect();
+    app_scopes(
+        response.connected_apps.iter().map(|a| [&a.connected_app_id, &a.name, &a.client_type, &a.scopes_granted]),
+    )
+}
+
+/// B3's and C1's apps: the same four columns.
+fn app_scopes<'a>(apps: impl Iterator<Item = [&'a String; 4]>) -> Rows {
+    let rows = apps.map(|cells| cells.map(String::clone).to_vec()).collect();
     Rows { header: &["connected_app_id", "name", "client_type", "scopes"], rows }
 }
 
