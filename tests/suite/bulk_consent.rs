@@ -40,7 +40,7 @@ fn expected_report(fixture: &Fixture, organization_id: &str) -> ConsentReport {
                 "logo_url": app.logo_url,
             }))
             .unwrap();
-            (!members.is_empty()).then(|| AppConsent::Audited { app: listed, active_members: members })
+            (!members.is_empty()).then_some(AppConsent::Audited { app: listed, active_members: members })
         })
         .collect();
     ConsentReport { organization_id: organization_id.to_owned(), apps }
