@@ -4,9 +4,9 @@
 //!
 //! | Call | Requests | Report |
 //! |---|---|---|
-//! | [`B2b::consent_report`](crate::B2b::consent_report) | B1, then B2 per app | [`ConsentReport`] |
-//! | [`B2b::revoke_for_all_members`](crate::B2b::revoke_for_all_members) | B2, then B4 per active member | [`RevokeReport`] |
-//! | [`Consumer::revoke_all_for_user`](crate::Consumer::revoke_all_for_user) | C1, then C2 per app | [`UserRevokeReport`] |
+//! | [`B2b::consent_report`](crate::B2b::consent_report) | B1, then B2 per app | [`ConsentReport`](crate::bulk::ConsentReport) |
+//! | [`B2b::revoke_for_all_members`](crate::B2b::revoke_for_all_members) | B2, then B4 per active member | [`RevokeReport`](crate::bulk::RevokeReport) |
+//! | [`Consumer::revoke_all_for_user`](crate::Consumer::revoke_all_for_user) | C1, then C2 per app | [`UserRevokeReport`](crate::bulk::UserRevokeReport) |
 //!
 //! Each request is a call of its own: the handle's session, timeout, deadline and retry policy apply to each,
 //! and the client's retry budget is shared by all. The reports derive `serde` (and `schemars::JsonSchema` with the
