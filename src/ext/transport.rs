@@ -270,8 +270,12 @@ impl GeneratedClient {
                 Ok((response, _)) => retry::retryable_status(response.status()),
                 Err(error) => transport_error::retryable(error),
             };
-            let retry_after =
-                outcome.as_ref().ok().and_then(|(r, _)| retry::retry_after(r.headers(), SystemTime::now()));
+            // Read only for an outcome that is retried or paced on: a success's headers are not parsed.
+            let retry_after = outcome
+                .as_ref()
+                .ok()
+                .filter(|_| retryable)
+                .and_then(|(r, _)| retry::retry_after(r.headers(), SystemTime::now()));
             if let Some(slot) = slot {
                 slot.finish(if retryable { Signal::Congestion(retry_after) } else { Signal::Answered }, &policy);
             }

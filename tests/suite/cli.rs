@@ -149,6 +149,29 @@ async fn a_hostile_app_name_cannot_reach_the_terminal_as_an_escape_sequence() {
 }
 
 #[tokio::test]
+async fn a_server_that_echoes_the_secret_or_the_session_in_a_success_body_does_not_get_them_printed() {
+    let echoed = format!("Evil {SEED_SECRET} {SEED_ADMIN_SESSION}");
+    let fixture = Fixture::seed()
+        .connected_app("connected-app-test-echo", &echoed, &echoed, "third_party", None)
+        .member_authorization(SEED_ORGANIZATION, SEED_ADMIN, "connected-app-test-echo", &["openid"]);
+    let emulator = Emulator::start(fixture).await.unwrap();
+    for format in ["table", "json", "csv"] {
+        let output = run_on(
+            &emulator,
+            &["--format", format, "audit", "--org", "acme"],
+            &[("STYTCH_MEMBER_SESSION", SEED_ADMIN_SESSION)],
+        )
+        .await;
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(out.contains("Evil <redacted> <redacted>"), "{format}: {out}");
+        for secret in [SEED_SECRET, SEED_ADMIN_SESSION] {
+            assert!(!out.contains(secret) && !err.contains(secret), "{format}: {out}{err}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn exit_codes_are_as_documented() {
     // 5: no credentials.
     let missing = run(&["apps", "--org", "acme"], &[]).await;

@@ -89,6 +89,7 @@ async fn connect(emulator: bool) -> Result<(Client, Option<Emulator>), String> {
     if emulator {
         let emulator = Emulator::start(Fixture::seed()).await.map_err(|e| format!("cannot start the emulator: {e}"))?;
         let client = emulator.client().map_err(|e| e.to_string())?;
+        output::never_print([stytch_connected_apps::emulator::SEED_SECRET.to_owned()]);
         eprintln!(
             "using the embedded emulator (seed world) at {}: organization {SEED_ORGANIZATION}, user {SEED_USER}",
             emulator.url()
@@ -98,6 +99,8 @@ async fn connect(emulator: bool) -> Result<(Client, Option<Emulator>), String> {
     let client = Client::from_env().map_err(|e| e.to_string())?;
     let token = std::env::var("STYTCH_MEMBER_SESSION").ok().filter(|v| !v.is_empty());
     let jwt = std::env::var("STYTCH_MEMBER_SESSION_JWT").ok().filter(|v| !v.is_empty());
+    let secret = std::env::var("STYTCH_SECRET").unwrap_or_default();
+    output::never_print([Some(secret), token.clone(), jwt.clone()].into_iter().flatten());
     let session = match (token, jwt) {
         (Some(_), Some(_)) => {
             return Err("set STYTCH_MEMBER_SESSION or STYTCH_MEMBER_SESSION_JWT, not both".to_owned());

@@ -18,25 +18,40 @@ pub struct Rows {
     rows: Vec<Vec<String>>,
 }
 
-/// Writes `value` (JSON) or `rows` (CSV, table) to stdout.
+/// The credentials this run holds (the project secret, the member session), cut out of anything written: a hostile
+/// server could echo one inside an app's name, and a success body is not scrubbed by the library.
+static SECRETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Sets the values [`write`] never prints (those shorter than 8 characters cannot be told from ordinary text and
+/// are not credentials Stytch issues).
+pub fn never_print(secrets: impl IntoIterator<Item = String>) {
+    let _ = SECRETS.set(secrets.into_iter().filter(|s| s.len() >= 8).collect());
+}
+
+/// Writes `value` (JSON) or `rows` (CSV, table) to stdout, without the run's credentials.
 pub fn write(format: Format, value: &impl Serialize, rows: Rows) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+    let mut rendered = Vec::new();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut stdout, value)?;
-            writeln!(stdout)
+            serde_json::to_writer_pretty(&mut rendered, value)?;
+            writeln!(rendered)?;
         }
         Format::Csv => {
-            let mut csv = csv::Writer::from_writer(stdout);
+            let mut csv = csv::Writer::from_writer(&mut rendered);
             csv.write_record(rows.header)?;
             // Escaped like the table: a CSV printed to a terminal must not carry escape sequences either.
             for row in &rows.rows {
                 csv.write_record(row.iter().map(|cell| escape(cell)))?;
             }
-            csv.flush()
+            csv.flush()?;
         }
-        Format::Table => write_table(&mut stdout, &rows),
+        Format::Table => write_table(&mut rendered, &rows)?,
     }
+    let mut text = String::from_utf8_lossy(&rendered).into_owned();
+    for secret in SECRETS.get().into_iter().flatten() {
+        text = text.replace(secret.as_str(), "<redacted>");
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())
 }
 
 fn write_table(out: &mut impl Write, rows: &Rows) -> std::io::Result<()> {

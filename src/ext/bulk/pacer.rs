@@ -137,14 +137,16 @@ impl Pacer {
                 }
                 Some((Signal::Congestion(retry_after), policy)) => {
                     state.signals += 1;
-                    state.streak = state.streak.saturating_add(1);
                     state.successes = 0;
+                    // One congestion, one step: the attempts already in flight when it was met neither halve the
+                    // limit again nor lengthen the backoff (eight simultaneous 429s are one signal, not eight).
                     if generation == state.generation {
+                        state.streak = state.streak.saturating_add(1);
                         state.limit = (state.limit / 2).max(1);
                         state.lowest_limit = state.lowest_limit.min(state.limit);
                         state.generation += 1;
                     }
-                    let wait = policy.delay(state.streak, retry_after, fastrand::f64());
+                    let wait = policy.delay(state.streak.max(1), retry_after, fastrand::f64());
                     let until = Instant::now().checked_add(wait);
                     let later = match (state.pause, until) {
                         (_, None) => false,
@@ -224,6 +226,7 @@ mod tests {
         }
         assert_eq!(pacer.lock().limit, 4);
         assert_eq!(pacer.stats().congestion_signals, 8);
+        assert_eq!(pacer.lock().streak, 1, "one congestion, one backoff step");
         // A new attempt's congestion halves again.
         pacer.slot(&sleep).await.finish(Signal::Congestion(Some(Duration::ZERO)), &policy());
         assert_eq!(pacer.lock().limit, 2);
