@@ -131,21 +131,39 @@ async fn table_and_csv_print_one_row_per_grant() {
 
 #[tokio::test]
 async fn a_hostile_app_name_cannot_reach_the_terminal_as_an_escape_sequence() {
-    let fixture = Fixture::seed()
-        .connected_app("connected-app-test-evil", "\u{1b}]0;owned\u{7}\u{1b}[2JEvil", "", "third_party", None)
-        .member_authorization(SEED_ORGANIZATION, SEED_ADMIN, "connected-app-test-evil", &["openid"]);
+    const ESCAPES: &str = "\u{1b}]0;owned\u{7}\u{1b}[2JEvil";
+    // Shown as "Calendar.txt" by a terminal that honours the right-to-left override, though it ends in "exe".
+    const REORDERED: &str = "Calendar\u{202e}txt.exe";
+    const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"Calendar\")";
+    let mut fixture = Fixture::seed();
+    for (id, name) in [("evil", ESCAPES), ("reordered", REORDERED), ("formula", FORMULA)] {
+        let id = format!("connected-app-test-{id}");
+        fixture = fixture.connected_app(&id, name, "", "third_party", None).member_authorization(
+            SEED_ORGANIZATION,
+            SEED_ADMIN,
+            &id,
+            &["openid"],
+        );
+    }
     let emulator = Emulator::start(fixture).await.unwrap();
     let table = run_on(&emulator, &["apps", "--org", "acme"], &[]).await;
     let text = stdout(&table);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
     assert!(text.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2JEvil"), "{text}");
-    let csv = run_on(&emulator, &["--format", "csv", "apps", "--org", "acme"], &[]).await;
-    assert!(!stdout(&csv).contains('\u{1b}') && stdout(&csv).contains("\\u{1b}]0;owned"), "{}", stdout(&csv));
-    // JSON keeps the name exactly (escaped by JSON itself).
+    assert!(text.contains("Calendar\\u{202e}txt.exe"), "{text}");
+    let csv = stdout(&run_on(&emulator, &["--format", "csv", "apps", "--org", "acme"], &[]).await);
+    assert!(!csv.contains(['\u{1b}', '\u{202e}']) && csv.contains("\\u{1b}]0;owned"), "{csv}");
+    assert!(csv.contains("Calendar\\u{202e}txt.exe"), "{csv}");
+    // A spreadsheet opening the audit sees text, not a formula.
+    assert!(csv.contains(r#","'=HYPERLINK(""http://evil.example"",""Calendar"")","#), "{csv}");
+    // JSON keeps every name exactly (control characters escaped by JSON itself).
     let json = run_on(&emulator, &["--format", "json", "apps", "--org", "acme"], &[]).await;
     assert!(!stdout(&json).contains('\u{1b}'));
     let apps: OrganizationConnectedAppsResponse = serde_json::from_str(&stdout(&json)).unwrap();
-    assert!(apps.connected_apps.iter().any(|a| a.name.starts_with('\u{1b}')));
+    let names: Vec<&str> = apps.connected_apps.iter().map(|a| a.name.as_str()).collect();
+    for name in [ESCAPES, REORDERED, FORMULA] {
+        assert!(names.contains(&name), "{names:?}");
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
-//! Writing results to stdout: JSON (the library's types), CSV, or an aligned table. Server-provided text is
-//! escaped in tables and CSV (JSON escapes it itself), so an app name cannot move the cursor or retitle the terminal.
+//! Writing results to stdout: JSON (the library's types, exact), CSV, or an aligned table. Server-provided text is
+//! escaped in tables and CSV, so an app name cannot move the cursor, retitle the terminal or reorder what it shows;
+//! CSV cells cannot start a spreadsheet formula.
 
 use std::io::Write;
 
@@ -31,27 +32,32 @@ pub fn never_print(secrets: impl IntoIterator<Item = String>) {
 /// Writes `value` (JSON) or `rows` (CSV, table) to stdout, without the run's credentials.
 pub fn write(format: Format, value: &impl Serialize, rows: Rows) -> std::io::Result<()> {
     let mut rendered = Vec::new();
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut rendered, value)?;
-            writeln!(rendered)?;
-        }
-        Format::Csv => {
-            let mut csv = csv::Writer::from_writer(&mut rendered);
-            csv.write_record(rows.header)?;
-            // Escaped like the table: a CSV printed to a terminal must not carry escape sequences either.
-            for row in &rows.rows {
-                csv.write_record(row.iter().map(|cell| escape(cell)))?;
-            }
-            csv.flush()?;
-        }
-        Format::Table => write_table(&mut rendered, &rows)?,
-    }
+    render(format, value, rows, &mut rendered)?;
     let mut text = String::from_utf8_lossy(&rendered).into_owned();
     for secret in SECRETS.get().into_iter().flatten() {
         text = text.replace(secret.as_str(), "<redacted>");
     }
     std::io::stdout().lock().write_all(text.as_bytes())
+}
+
+fn render(format: Format, value: &impl Serialize, rows: Rows, rendered: &mut Vec<u8>) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *rendered, value)?;
+            writeln!(rendered)?;
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut *rendered);
+            csv.write_record(rows.header)?;
+            // Escaped like the table: a CSV printed to a terminal must not carry escape sequences either.
+            for row in &rows.rows {
+                csv.write_record(row.iter().map(|cell| spreadsheet_text(escape(cell))))?;
+            }
+            csv.flush()?;
+        }
+        Format::Table => write_table(rendered, &rows)?,
+    }
+    Ok(())
 }
 
 fn write_table(out: &mut impl Write, rows: &Rows) -> std::io::Result<()> {
@@ -79,17 +85,17 @@ fn write_table(out: &mut impl Write, rows: &Rows) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Control characters (C0, DEL, C1) as `\u{..}`: one cell, one line, no terminal escape sequences.
+/// Server text made safe for one cell of a terminal line: control characters (C0, DEL, C1), line and paragraph
+/// separators, bidirectional formatting and invisible characters written as Rust escapes (`\n`, `\u{1b}`,
+/// `\u{202e}`), so an app name can neither send escape sequences nor show itself in another order than it is stored.
 pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            escaped.extend(c.escape_unicode());
-        } else {
-            escaped.push(c);
-        }
-    }
-    escaped
+    crate::escape::Escaped(text).to_string()
+}
+
+/// A CSV cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`, as OWASP
+/// advises for CSV injection: an app named `=HYPERLINK(...)` stays text when the audit is opened.
+fn spreadsheet_text(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell }
 }
 
 fn outcome(outcome: &RevokeOutcome) -> (&'static str, String) {
@@ -210,6 +216,34 @@ mod tests {
             "id    name                    note\n\
              a     \\u{1b}]0;pwned\\u{7}Évé  x\n\
              bbbb  n\\u{9b}2J\n"
+        );
+    }
+
+    #[test]
+    fn bidirectional_and_invisible_characters_are_escaped_like_controls() {
+        assert_eq!(escape("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
+        assert_eq!(escape("pay\u{200b}pal\u{2066}"), "pay\\u{200b}pal\\u{2066}");
+        assert_eq!(escape("two\nlines\ttab"), "two\\nlines\\ttab");
+        assert_eq!(escape("Calendar (é, 🎉)"), "Calendar (é, 🎉)");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_evaluate_stay_text() {
+        let rows = Rows {
+            header: &["id", "name"],
+            rows: vec![
+                vec!["a".into(), "=HYPERLINK(\"http://evil\",\"x\")".into()],
+                vec!["b".into(), "+1".into()],
+                vec!["c".into(), "-2+3".into()],
+                vec!["d".into(), "@SUM(A1)".into()],
+                vec!["e".into(), "plain = text".into()],
+            ],
+        };
+        let mut out = Vec::new();
+        render(Format::Csv, &(), rows, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "id,name\na,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\nb,'+1\nc,'-2+3\nd,'@SUM(A1)\ne,plain = text\n"
         );
     }
 }
