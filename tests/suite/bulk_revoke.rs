@@ -293,6 +293,32 @@ async fn only_the_confirmed_members_are_revoked() {
 }
 
 #[tokio::test]
+async fn only_the_confirmed_apps_of_a_user_are_revoked() {
+    let mut fixture = Fixture::seed();
+    for app in 0..4 {
+        let id = format!("connected-app-test-user-{app:02}");
+        fixture = fixture
+            .connected_app(&id, &format!("User app {app}"), "", "third_party_public", None)
+            .user_authorization(SEED_USER, &id, &["openid"]);
+    }
+    let emulator = Emulator::start(fixture).await.unwrap();
+    let client = emulator.client().unwrap();
+    let confirmed = ["connected-app-test-user-01", "connected-app-test-user-03", "connected-app-test-not-listed"];
+    let report = client.consumer().revoke_all_for_user(SEED_USER).only_apps(confirmed).await.unwrap();
+    let reported: Vec<&str> = report.apps.iter().map(|a| a.connected_app_id.as_str()).collect();
+    assert_eq!(reported, confirmed[..2]);
+    assert_eq!(report.counts().revoked, 2);
+    let revoked: BTreeSet<String> = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(Endpoint::RevokeUserConnectedApp))
+        .map(|r| r.path.clone())
+        .collect();
+    let expected = confirmed[..2].iter().map(|app| format!("/v1/users/{SEED_USER}/connected_apps/{app}/revoke"));
+    assert_eq!(revoked, expected.collect());
+}
+
+#[tokio::test]
 async fn a_users_apps_are_all_revoked_with_the_same_guarantees() {
     let mut fixture = Fixture::seed();
     for app in 0..12 {

@@ -5,10 +5,16 @@
 use std::process::Command;
 use std::time::Duration;
 
+use httpmock::{Method, Mock, MockServer};
 use rexpect::process::WaitStatus;
 use rexpect::session::spawn_command;
+use serde::Serialize;
 use stytch_connected_apps::bulk::RevokeReport;
 use stytch_connected_apps::emulator::{Emulator, SEED_THIRD_PARTY_APP};
+use stytch_connected_apps::models::{
+    OrganizationConnectedAppResponse, RevokeMemberConnectedAppResponse, RevokeUserConnectedAppResponse,
+    UserConnectedAppsResponse,
+};
 
 use crate::cli::{BIN, crowded_world, env_for};
 
@@ -95,4 +101,94 @@ async fn on_a_terminal_bulk_work_draws_a_progress_bar_on_stderr_and_stdout_stays
     assert!(!json.contains('\u{1b}') && !json.contains('\r'), "no terminal codes on stdout");
     let report: RevokeReport = serde_json::from_str(&json).unwrap();
     assert_eq!(report.counts().revoked, 300);
+}
+
+/// Documentation's example `response` with its `list` replaced by copies of the first item, one per id.
+fn listing(response: impl Serialize, list: &str, id_field: &str, ids: &[&str]) -> serde_json::Value {
+    let mut body = serde_json::to_value(response).unwrap();
+    let item = body[list][0].clone();
+    body[list] = ids
+        .iter()
+        .map(|id| {
+            let mut item = item.clone();
+            item[id_field] = (*id).into();
+            item
+        })
+        .collect();
+    body
+}
+
+/// One mock of `GET path` answering `body`.
+fn listed<'a>(server: &'a MockServer, path: &str, body: serde_json::Value) -> Mock<'a> {
+    server.mock(|when, then| {
+        when.method(Method::GET).path(path);
+        then.status(200).json_body(body);
+    })
+}
+
+/// Answers the question with `yes` after the listing changed: the plan's ids, then one more when the revoke lists
+/// again. Returns the exit code and what the terminal showed after the answer.
+fn confirm_after_the_list_grew(server: &MockServer, args: &[&str], grow: impl FnOnce()) -> (i32, String) {
+    let mut command = command(args);
+    command.envs([
+        ("STYTCH_PROJECT_ID", "project-test-11111111-2222-3333-4444-555555555555"),
+        ("STYTCH_SECRET", "secret-test-terminal-0000000000000"),
+        ("STYTCH_BASE_URL", server.base_url().as_str()),
+    ]);
+    let mut session = spawn_command(command, Some(30_000)).unwrap();
+    session.exp_string("Type 'yes' to proceed:").unwrap();
+    grow();
+    session.send_line("yes").unwrap();
+    let shown = session.exp_eof().unwrap();
+    (exit_code(session.process().wait().unwrap()), shown)
+}
+
+#[test]
+fn on_a_terminal_only_what_the_question_counted_is_revoked_though_more_was_listed_meanwhile() {
+    let server = MockServer::start();
+    let (org, app, user) = ("organization-test-1", "connected-app-test-1", "user-test-1");
+    let (planned, newcomer) = (["member-test-a", "member-test-b"], "member-test-new");
+    let b2_path = format!("/v1/b2b/organizations/{org}/connected_apps/{app}");
+    let b2 = |ids: &[&str]| listing(OrganizationConnectedAppResponse::example(), "active_members", "member_id", ids);
+    let mut plan = listed(&server, &b2_path, b2(&planned));
+    let b4: Vec<Mock> = [planned[0], planned[1], newcomer]
+        .iter()
+        .map(|member| {
+            server.mock(|when, then| {
+                when.method(Method::POST)
+                    .path(format!("/v1/b2b/organizations/{org}/members/{member}/connected_apps/{app}/revoke"));
+                then.status(200).json_body(serde_json::to_value(RevokeMemberConnectedAppResponse::example()).unwrap());
+            })
+        })
+        .collect();
+    let (code, shown) =
+        confirm_after_the_list_grew(&server, &["revoke", "--org", org, "--app", app, "--all-members"], || {
+            plan.delete();
+            listed(&server, &b2_path, b2(&[planned[0], planned[1], newcomer]));
+        });
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("2 revoked, 0 already gone, 0 failed, 0 not attempted"), "{shown}");
+    assert_eq!(b4.iter().map(Mock::calls).collect::<Vec<_>>(), [1, 1, 0], "{shown}");
+
+    // The same for a user's apps.
+    let (planned, newcomer) = (["connected-app-test-a", "connected-app-test-b"], "connected-app-test-new");
+    let c1_path = format!("/v1/users/{user}/connected_apps");
+    let c1 = |ids: &[&str]| listing(UserConnectedAppsResponse::example(), "connected_apps", "connected_app_id", ids);
+    let mut plan = listed(&server, &c1_path, c1(&planned));
+    let c2: Vec<Mock> = [planned[0], planned[1], newcomer]
+        .iter()
+        .map(|app| {
+            server.mock(|when, then| {
+                when.method(Method::POST).path(format!("/v1/users/{user}/connected_apps/{app}/revoke"));
+                then.status(200).json_body(serde_json::to_value(RevokeUserConnectedAppResponse::example()).unwrap());
+            })
+        })
+        .collect();
+    let (code, shown) = confirm_after_the_list_grew(&server, &["revoke-user-app", user, "--all-apps"], || {
+        plan.delete();
+        listed(&server, &c1_path, c1(&[planned[0], planned[1], newcomer]));
+    });
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("2 revoked, 0 already gone, 0 failed, 0 not attempted"), "{shown}");
+    assert_eq!(c2.iter().map(Mock::calls).collect::<Vec<_>>(), [1, 1, 0], "{shown}");
 }

@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Results go to stdout (`--format`); progress, prompts and summaries to stderr.
 ///
-/// Exit codes: 0 done; 1 a call failed; 2 usage error (including an id rejected before sending); 3 partial (the report is printed, but some apps or members
+/// Exit codes: 0 done; 1 a call failed, or stdout could not be written (a revoke's summary still goes to stderr); 2
+/// usage error (including an id rejected before sending); 3 partial (the report is printed, but some apps or members
 /// failed or were not attempted: re-run to finish); 4 not confirmed (declined, or no terminal to ask and no
 /// `--yes`); 5 configuration (credentials, base URL, or the emulator could not start).
 #[derive(Debug, Parser)]

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 pub enum Exit {
     /// Everything asked was done.
     Done = 0,
-    /// A call failed: nothing (or not everything) could be read or revoked.
+    /// A call failed: nothing (or not everything) could be read or revoked. Or stdout could not be written (a
+    /// closed pipe); a revoke's summary on stderr still says what was revoked.
     Failed = 1,
     /// Usage: clap's own errors, and an argument the library rejects before sending (an empty or `..` id).
     Usage = 2,

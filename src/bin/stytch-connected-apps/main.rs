@@ -247,8 +247,13 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
         }
         ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {user}?", plan.apps.len()))?;
         let bar = progress::bar("apps");
-        let report =
-            consumer.revoke_all_for_user(user).concurrency(cli.concurrency).on_progress(progress::follow(&bar)).await;
+        // Exactly the apps the question counted: one authorized since is not revoked unasked.
+        let report = consumer
+            .revoke_all_for_user(user)
+            .only_apps(plan.apps.iter().map(|a| a.connected_app_id.clone()))
+            .concurrency(cli.concurrency)
+            .on_progress(progress::follow(&bar))
+            .await;
         bar.finish_and_clear();
         return report_apps(cli.format, &report?);
     };
@@ -263,15 +268,20 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
     Ok(Exit::Done)
 }
 
+/// The report on stdout, then the summary on stderr, which is printed even when stdout is gone (a closed pipe): what
+/// was revoked is never only in a lost report.
 fn report_members(format: Format, report: &RevokeReport) -> Result<Exit, Stop> {
-    output::write(format, report, output::member_revocations(report))?;
-    let counts = report.counts();
-    summarize(report.dry_run, counts, "members")
+    let written = output::write(format, report, output::member_revocations(report));
+    let exit = summarize(report.dry_run, report.counts(), "members");
+    written?;
+    exit
 }
 
 fn report_apps(format: Format, report: &UserRevokeReport) -> Result<Exit, Stop> {
-    output::write(format, report, output::app_revocations(report))?;
-    summarize(report.dry_run, report.counts(), "apps")
+    let written = output::write(format, report, output::app_revocations(report));
+    let exit = summarize(report.dry_run, report.counts(), "apps");
+    written?;
+    exit
 }
 
 fn summarize(dry_run: bool, counts: stytch_connected_apps::bulk::RevokeCounts, unit: &str) -> Result<Exit, Stop> {

@@ -69,7 +69,12 @@ impl<'a> Consumer<'a> {
     /// # Ok(()) }
     /// ```
     pub fn revoke_all_for_user(&self, user_id: &str) -> RevokeAllForUser<'a> {
-        RevokeAllForUser { consumer: self.clone(), user_id: user_id.to_owned(), settings: Settings::default() }
+        RevokeAllForUser {
+            consumer: self.clone(),
+            user_id: user_id.to_owned(),
+            settings: Settings::default(),
+            only: None,
+        }
     }
 }
 
@@ -79,16 +84,31 @@ pub struct RevokeAllForUser<'a> {
     consumer: Consumer<'a>,
     user_id: String,
     settings: Settings,
+    only: Option<std::collections::BTreeSet<String>>,
 }
 
 impl RevokeAllForUser<'_> {
     bulk_revoke_options!();
 
+    /// Revokes only these apps (of those C1 lists), e.g. the ones a dry run showed and the user confirmed: an app
+    /// authorized since is left alone. Ids are compared with C1's `connected_app_id`.
+    pub fn only_apps<I, S>(mut self, connected_app_ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = Some(connected_app_ids.into_iter().map(Into::into).collect());
+        self
+    }
+
     async fn run(self) -> Result<UserRevokeReport, Error> {
-        let Self { consumer, user_id, settings } = self;
+        let Self { consumer, user_id, settings, only } = self;
         let pacer = Arc::new(Pacer::new(settings.concurrency));
         let consumer = consumer.paced(pacer.clone());
-        let listed = consumer.user_connected_apps(&user_id).await?;
+        let mut listed = consumer.user_connected_apps(&user_id).await?;
+        if let Some(only) = &only {
+            listed.connected_apps.retain(|app| only.contains(&app.connected_app_id));
+        }
         let outcomes = revoke_each(&listed.connected_apps, &settings, |app| {
             let (consumer, user_id) = (&consumer, &user_id);
             async move {
@@ -127,6 +147,7 @@ impl fmt::Debug for RevokeAllForUser<'_> {
             .field("consumer", &self.consumer)
             .field("user_id", &self.user_id)
             .field("settings", &self.settings)
+            .field("only", &self.only)
             .finish()
     }
 }
