@@ -51,15 +51,45 @@ impl fmt::Debug for Escaped<'_> {
 }
 
 /// Control characters (C0, DEL, C1: newlines, carriage returns, escapes, NEL), Unicode line and paragraph
-/// separators, the bidirectional formatting characters, and invisible ones (zero-width spaces and joiners, word
-/// joiner, byte order mark) that would make two different texts look the same.
+/// separators, and [`INVISIBLE`]: every format character (Unicode category Cf: bidirectional controls, zero-width
+/// spaces and joiners, soft hyphen, tags...) and the fillers that draw nothing, which would make two different texts
+/// look the same or show one in another order than it is stored.
 fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}')
-        || ('\u{200b}'..='\u{200d}').contains(&c)
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2060}'..='\u{2069}').contains(&c)
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || INVISIBLE.iter().any(|range| range.contains(&c))
 }
+
+/// Unicode's format characters (category Cf, as of Unicode 16), and the characters that are not Cf but draw
+/// nothing: the combining grapheme joiner U+034F, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the Khmer
+/// inherent vowels U+17B4 and U+17B5, and the Mongolian variation selectors U+180B to U+180F. Variation selectors
+/// U+FE00 to U+FE0F are left as they are: emoji use U+FE0F.
+const INVISIBLE: &[std::ops::RangeInclusive<char>] = &[
+    '\u{00ad}'..='\u{00ad}',
+    '\u{034f}'..='\u{034f}',
+    '\u{0600}'..='\u{0605}',
+    '\u{061c}'..='\u{061c}',
+    '\u{06dd}'..='\u{06dd}',
+    '\u{070f}'..='\u{070f}',
+    '\u{0890}'..='\u{0891}',
+    '\u{08e2}'..='\u{08e2}',
+    '\u{115f}'..='\u{1160}',
+    '\u{17b4}'..='\u{17b5}',
+    '\u{180b}'..='\u{180f}',
+    '\u{200b}'..='\u{200f}',
+    '\u{202a}'..='\u{202e}',
+    '\u{2060}'..='\u{2064}',
+    '\u{2066}'..='\u{206f}',
+    '\u{3164}'..='\u{3164}',
+    '\u{feff}'..='\u{feff}',
+    '\u{ffa0}'..='\u{ffa0}',
+    '\u{fff9}'..='\u{fffb}',
+    '\u{110bd}'..='\u{110bd}',
+    '\u{110cd}'..='\u{110cd}',
+    '\u{13430}'..='\u{1343f}',
+    '\u{1bca0}'..='\u{1bca3}',
+    '\u{1d173}'..='\u{1d17a}',
+    '\u{e0001}'..='\u{e0001}',
+    '\u{e0020}'..='\u{e007f}',
+];
 
 #[cfg(test)]
 mod tests {
@@ -74,8 +104,20 @@ mod tests {
     }
 
     #[test]
+    fn every_invisible_or_format_character_is_escaped() {
+        // The reviewer's list (soft hyphen, grapheme joiner, Mongolian separator, a tag letter, Hangul filler, Khmer
+        // vowel) and the ends of the larger ranges.
+        for c in ['\u{ad}', '\u{34f}', '\u{180e}', '\u{e0041}', '\u{3164}', '\u{17b4}', '\u{206f}', '\u{fffb}'] {
+            let shown = Escaped(&format!("app{c}")).to_string();
+            assert_eq!(shown, format!("app{}", c.escape_default()), "{:x}", c as u32);
+        }
+    }
+
+    #[test]
     fn ordinary_text_is_unchanged() {
-        for text in ["", "Unauthorized credentials.", "émoji 🎉, quotes \" and \\ backslashes", "tab-free"] {
+        for text in
+            ["", "Unauthorized credentials.", "émoji 🎉☀\u{fe0f}, quotes \" and \\ backslashes", "עברית", "tab-free"]
+        {
             assert_eq!(Escaped(text).to_string(), text);
         }
         assert_eq!(format!("{:?}", Escaped("a\nb")), "\"a\\nb\"");

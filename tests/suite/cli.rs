@@ -328,30 +328,42 @@ async fn a_bulk_revoke_of_500_members_with_injected_faults_loses_nobody_and_a_re
     assert!(!stderr(&first).contains('\r') && !stderr(&first).contains('\u{1b}'), "{:?}", stderr(&first));
 }
 
-#[tokio::test]
-async fn a_bulk_revoke_whose_stdout_is_closed_still_says_on_stderr_what_it_revoked() {
-    let emulator = Emulator::start(crowded_world(20)).await.unwrap();
+/// Runs the binary against `emulator` with its stdout closed by the reader before anything is written (as
+/// `| head -0` would): writing the report fails with a broken pipe.
+async fn with_stdout_closed(emulator: &Emulator, args: &[&str]) -> Output {
     let mut command = std::process::Command::new(BIN);
     for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("STYTCH_")) {
         command.env_remove(name);
     }
     command
-        .args(["revoke", "--org", "acme", "--app", SEED_THIRD_PARTY_APP, "--all-members", "--yes"])
-        .envs(env_for(&emulator))
+        .args(args)
+        .envs(env_for(emulator))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let output = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let mut child = command.spawn().unwrap();
-        // The reader goes away (`| head -0`) before the report is written: writing it fails with a broken pipe.
         drop(child.stdout.take());
         child.wait_with_output().unwrap()
     })
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_revoke_whose_stdout_is_closed_still_says_on_stderr_what_it_revoked() {
+    let emulator = Emulator::start(crowded_world(20)).await.unwrap();
+    let bulk = ["revoke", "--org", "acme", "--app", SEED_THIRD_PARTY_APP, "--all-members", "--yes"];
+    let output = with_stdout_closed(&emulator, &bulk).await;
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("21 revoked, 0 already gone, 0 failed, 0 not attempted"), "{err}");
     assert!(err.contains("error: cannot write the output"), "{err}");
     assert!(still_authorized(&emulator).is_empty());
+
+    let single = ["revoke", "--org", "acme", "--app", SEED_APP, "--member", SEED_ADMIN, "--yes"];
+    let output = with_stdout_closed(&emulator, &single).await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("1 revoked\n") && err.contains("error: cannot write the output"), "{err}");
 }

@@ -118,6 +118,21 @@ fn listing(response: impl Serialize, list: &str, id_field: &str, ids: &[&str]) -
     body
 }
 
+const SECRET: &str = "secret-test-terminal-0000000000000";
+const SESSION: &str = "session-token-terminal-000000000000";
+
+/// The binary with `args`, pointed at `server` with the project credentials and a member session.
+fn pointed_at(server: &MockServer, args: &[&str]) -> Command {
+    let mut command = command(args);
+    command.envs([
+        ("STYTCH_PROJECT_ID", "project-test-11111111-2222-3333-4444-555555555555"),
+        ("STYTCH_SECRET", SECRET),
+        ("STYTCH_MEMBER_SESSION", SESSION),
+        ("STYTCH_BASE_URL", server.base_url().as_str()),
+    ]);
+    command
+}
+
 /// One mock of `GET path` answering `body`.
 fn listed<'a>(server: &'a MockServer, path: &str, body: serde_json::Value) -> Mock<'a> {
     server.mock(|when, then| {
@@ -129,13 +144,7 @@ fn listed<'a>(server: &'a MockServer, path: &str, body: serde_json::Value) -> Mo
 /// Answers the question with `yes` after the listing changed: the plan's ids, then one more when the revoke lists
 /// again. Returns the exit code and what the terminal showed after the answer.
 fn confirm_after_the_list_grew(server: &MockServer, args: &[&str], grow: impl FnOnce()) -> (i32, String) {
-    let mut command = command(args);
-    command.envs([
-        ("STYTCH_PROJECT_ID", "project-test-11111111-2222-3333-4444-555555555555"),
-        ("STYTCH_SECRET", "secret-test-terminal-0000000000000"),
-        ("STYTCH_BASE_URL", server.base_url().as_str()),
-    ]);
-    let mut session = spawn_command(command, Some(30_000)).unwrap();
+    let mut session = spawn_command(pointed_at(server, args), Some(30_000)).unwrap();
     session.exp_string("Type 'yes' to proceed:").unwrap();
     grow();
     session.send_line("yes").unwrap();
@@ -191,4 +200,26 @@ fn on_a_terminal_only_what_the_question_counted_is_revoked_though_more_was_liste
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("2 revoked, 0 already gone, 0 failed, 0 not attempted"), "{shown}");
     assert_eq!(c2.iter().map(Mock::calls).collect::<Vec<_>>(), [1, 1, 0], "{shown}");
+}
+
+#[test]
+fn the_prompt_never_shows_the_secret_or_the_session_even_inside_the_apps_name() {
+    let server = MockServer::start();
+    let mut b2 = serde_json::to_value(OrganizationConnectedAppResponse::example()).unwrap();
+    b2["name"] = format!("Evil {SECRET} {SESSION}").into();
+    listed(&server, "/v1/b2b/organizations/organization-test-1/connected_apps/connected-app-test-1", b2);
+    for target in [&["--all-members"][..], &["--member", "member-test-1"]] {
+        let mut args = vec!["revoke", "--org", "organization-test-1", "--app", "connected-app-test-1"];
+        args.extend_from_slice(target);
+        let mut session = spawn_command(pointed_at(&server, &args), Some(30_000)).unwrap();
+        let asked = session.exp_string("Type 'yes' to proceed:").unwrap();
+        assert!(asked.contains("Revoke 'Evil <redacted> <redacted>' (connected-app-test-1)"), "{asked}");
+        session.send_line("no").unwrap();
+        let rest = session.exp_eof().unwrap();
+        assert!(
+            ![&asked, &rest].iter().any(|shown| shown.contains(SECRET) || shown.contains(SESSION)),
+            "{asked}{rest}"
+        );
+        assert_eq!(exit_code(session.process().wait().unwrap()), 4);
+    }
 }

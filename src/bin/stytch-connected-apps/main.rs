@@ -180,8 +180,10 @@ fn can_ask(yes: bool, what: &str) -> Result<(), Stop> {
     }
 }
 
+/// Asks unless `--yes`. The question carries the app's name as the server sent it, escaped by the caller; it is
+/// scrubbed of the run's credentials here, as stdout is.
 fn ask(yes: bool, question: &str) -> Result<(), Stop> {
-    if yes { Ok(()) } else { confirm::ask(question).map_err(Stop::NotConfirmed) }
+    if yes { Ok(()) } else { confirm::ask(&output::scrub(question)).map_err(Stop::NotConfirmed) }
 }
 
 async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<Exit, Stop> {
@@ -199,8 +201,13 @@ async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<E
             plan.dry_run = false;
             return report_members(cli.format, &plan);
         }
-        let question =
-            format!("Revoke '{}' ({app}) for {} members of {org}?", output::escape(&plan.app_name), plan.members.len());
+        let question = format!(
+            "Revoke '{}' ({}) for {} members of {}?",
+            output::escape(&plan.app_name),
+            output::escape(app),
+            plan.members.len(),
+            output::escape(org)
+        );
         ask(confirm.yes, &question)?;
         let bar = progress::bar("members");
         // Exactly the members the question counted: one who installed the app since is not revoked unasked.
@@ -224,10 +231,16 @@ async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<E
         }
         return report_members(cli.format, &plan);
     }
-    ask(confirm.yes, &format!("Revoke '{}' ({app}) for member {member} of {org}?", output::escape(&plan.app_name)))?;
+    let question = format!(
+        "Revoke '{}' ({}) for member {} of {}?",
+        output::escape(&plan.app_name),
+        output::escape(app),
+        output::escape(member),
+        output::escape(org)
+    );
+    ask(confirm.yes, &question)?;
     let revoked = b2b.revoke_member_connected_app(org, member, app).await?;
-    output::write(cli.format, &revoked, output::revoked(&revoked.request_id))?;
-    Ok(Exit::Done)
+    report_single(cli.format, &revoked, &revoked.request_id)
 }
 
 async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) -> Result<Exit, Stop> {
@@ -245,7 +258,7 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
             plan.dry_run = false;
             return report_apps(cli.format, &plan);
         }
-        ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {user}?", plan.apps.len()))?;
+        ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {}?", plan.apps.len(), output::escape(user)))?;
         let bar = progress::bar("apps");
         // Exactly the apps the question counted: one authorized since is not revoked unasked.
         let report = consumer
@@ -262,9 +275,16 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
         plan.apps.retain(|a| &a.connected_app_id == app);
         return report_apps(cli.format, &plan);
     }
-    ask(confirm.yes, &format!("Revoke {app} for user {user}?"))?;
+    ask(confirm.yes, &format!("Revoke {} for user {}?", output::escape(app), output::escape(user)))?;
     let revoked = consumer.revoke_user_connected_app(user, app).await?;
-    output::write(cli.format, &revoked, output::revoked(&revoked.request_id))?;
+    report_single(cli.format, &revoked, &revoked.request_id)
+}
+
+/// A single revoke's answer on stdout, and "1 revoked" on stderr, which is printed even when stdout is gone.
+fn report_single(format: Format, revoked: &impl serde::Serialize, request_id: &str) -> Result<Exit, Stop> {
+    let written = output::write(format, revoked, output::revoked(request_id));
+    eprintln!("1 revoked");
+    written?;
     Ok(Exit::Done)
 }
 

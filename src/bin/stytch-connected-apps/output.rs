@@ -33,11 +33,17 @@ pub fn never_print(secrets: impl IntoIterator<Item = String>) {
 pub fn write(format: Format, value: &impl Serialize, rows: Rows) -> std::io::Result<()> {
     let mut rendered = Vec::new();
     render(format, value, rows, &mut rendered)?;
-    let mut text = String::from_utf8_lossy(&rendered).into_owned();
+    std::io::stdout().lock().write_all(scrub(&String::from_utf8_lossy(&rendered)).as_bytes())
+}
+
+/// `text` without the run's credentials: for anything else printed that carries server text (the prompt names the
+/// app as the server calls it).
+pub fn scrub(text: &str) -> String {
+    let mut text = text.to_owned();
     for secret in SECRETS.get().into_iter().flatten() {
         text = text.replace(secret.as_str(), "<redacted>");
     }
-    std::io::stdout().lock().write_all(text.as_bytes())
+    text
 }
 
 fn render(format: Format, value: &impl Serialize, rows: Rows, rendered: &mut Vec<u8>) -> std::io::Result<()> {
