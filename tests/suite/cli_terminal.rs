@@ -203,17 +203,22 @@ fn on_a_terminal_only_what_the_question_counted_is_revoked_though_more_was_liste
 }
 
 #[test]
-fn the_prompt_never_shows_the_secret_or_the_session_even_inside_the_apps_name() {
+fn the_prompt_escapes_the_apps_name_and_never_shows_the_secret_or_the_session_inside_it() {
     let server = MockServer::start();
     let mut b2 = serde_json::to_value(OrganizationConnectedAppResponse::example()).unwrap();
-    b2["name"] = format!("Evil {SECRET} {SESSION}").into();
+    b2["name"] = format!("Evil {SECRET} {SESSION}\u{1b}[2J\u{202e}").into();
     listed(&server, "/v1/b2b/organizations/organization-test-1/connected_apps/connected-app-test-1", b2);
     for target in [&["--all-members"][..], &["--member", "member-test-1"]] {
         let mut args = vec!["revoke", "--org", "organization-test-1", "--app", "connected-app-test-1"];
         args.extend_from_slice(target);
         let mut session = spawn_command(pointed_at(&server, &args), Some(30_000)).unwrap();
         let asked = session.exp_string("Type 'yes' to proceed:").unwrap();
-        assert!(asked.contains("Revoke 'Evil <redacted> <redacted>' (connected-app-test-1)"), "{asked}");
+        // Escaped too: the name cannot clear the screen or reorder the question.
+        assert!(
+            asked.contains(r"Revoke 'Evil <redacted> <redacted>\u{1b}[2J\u{202e}' (connected-app-test-1)"),
+            "{asked}"
+        );
+        assert!(!asked.contains(['\u{1b}', '\u{202e}']), "{asked:?}");
         session.send_line("no").unwrap();
         let rest = session.exp_eof().unwrap();
         assert!(
