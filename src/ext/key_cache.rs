@@ -8,7 +8,12 @@
 //!   starts a refresh in the background and verifies with the keys it has. After a failed fetch, neither a
 //!   refresh nor a first fetch is tried again within the cooldown.
 //! - **Unknown `kid`**: one refetch (a rotation shows up at once), then none for the cooldown, so a flood of
-//!   forged `kid`s costs at most one JWKS request per cooldown besides the refreshes.
+//!   forged `kid`s costs at most one JWKS request per cooldown besides the refreshes. A lookup is answered only by
+//!   a fetch that started after it missed: one that joined an older fetch (a refresh, or a cold fetch someone else
+//!   started) and still misses asks again, and so gets the refetch or the cooldown's answer, never the older
+//!   fetch's word.
+//! - **A fetch stops counting as running in the same instant its outcome is published** (both under the state
+//!   lock), so no lookup can join a fetch that has already ended.
 //! - **Outages**: a failed fetch keeps the keys already known; a 200 with no usable key keeps them too.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -85,8 +90,17 @@ struct State {
     last_failure: Option<(Arc<Error>, Instant)>,
     /// When the last refetch for an unknown `kid` started.
     unknown_kid_refetch_at: Option<Instant>,
-    /// The fetch running now, if any: its outcome, once it has one. There is never more than one.
-    fetch: Option<watch::Receiver<Outcome>>,
+    /// The fetch running now, if any. There is never more than one; it is cleared when its outcome is published.
+    fetch: Option<Fetch>,
+}
+
+/// A fetch, as the lookups that wait for it see it.
+#[derive(Clone)]
+struct Fetch {
+    /// Its outcome, once it has one.
+    outcome: watch::Receiver<Outcome>,
+    /// When it started: a lookup that missed before then cannot trust its answer for a `kid` it lacks.
+    started_at: Instant,
 }
 
 /// The keys of one JWKS endpoint.
@@ -99,7 +113,7 @@ pub(crate) struct KeyCache {
 /// What a lookup that missed must do.
 enum Miss {
     /// Wait for this fetch (started or joined), then look again.
-    Wait(watch::Receiver<Outcome>),
+    Wait(Fetch),
     /// Answer at once.
     Fail(Error),
 }
@@ -124,6 +138,7 @@ impl KeyCache {
         client: &Client,
         deadline: Option<Instant>,
     ) -> Result<Arc<DecodingKey>, Error> {
+        let asked_at = Instant::now();
         let miss = {
             let mut state = self.state();
             if let Some(key) = state.keys.get(kid) {
@@ -139,7 +154,23 @@ impl KeyCache {
             Miss::Fail(error) => return Err(error),
             Miss::Wait(fetch) => fetch,
         };
+        let joined_older = fetch.started_at < asked_at;
         self.wait(fetch, deadline).await?;
+        let miss = {
+            let mut state = self.state();
+            match state.keys.get(kid) {
+                Some(key) => return Ok(key),
+                // The fetch this lookup waited for started before it missed: its keys may predate a rotation.
+                // Asking again starts the unknown-`kid` refetch (or joins one that started since, or gets the
+                // cooldown's answer). Any fetch running now started after this lookup missed.
+                None if joined_older => self.on_miss(&mut state, what, client),
+                None => return Err(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
+            }
+        };
+        match miss {
+            Miss::Fail(error) => return Err(error),
+            Miss::Wait(fetch) => self.wait(fetch, deadline).await?,
+        }
         self.state().keys.get(kid).ok_or_else(|| JwtError::new(what, JwtErrorKind::UnknownKey).into())
     }
 
@@ -171,29 +202,31 @@ impl KeyCache {
         running(state).is_none() && !failed_recently && fetched_at.elapsed() >= self.timings.refresh_after
     }
 
-    /// Starts the one fetch, in a task of its own; `state.fetch` holds it until it ends, however it ends. Without
-    /// a tokio runtime (the HTTP client needs one anyway) nothing can be fetched.
+    /// Starts the one fetch, in a task of its own. `state.fetch` holds it until its outcome is published (or its
+    /// task ends without one). Without a tokio runtime (the HTTP client needs one anyway) nothing can be fetched.
     fn start_fetch(self: &Arc<Self>, state: &mut State, client: &Client) -> Miss {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return Miss::Fail(Error::Configuration("fetching the JWKS needs a tokio runtime".into()));
         };
         let (done, outcome) = watch::channel(None);
-        state.fetch = Some(outcome.clone());
+        let fetch = Fetch { outcome, started_at: Instant::now() };
+        state.fetch = Some(fetch.clone());
         let (cache, client) = (self.clone(), client.clone());
-        // `state.fetch` is cleared when the task ends; a task dropped before it ever ran (its runtime shut down)
-        // is noticed by `running`: its channel is closed without an outcome.
+        // A task dropped before it ever ran (its runtime shut down) is noticed by `running`: its channel is closed
+        // without an outcome. One that ends without publishing (a panic) is forgotten by its `Running` guard.
         runtime.spawn(async move {
-            let _running = Running(&cache);
-            let result = cache.fetch(&client).await;
-            let _ = done.send(Some(result));
+            let running = Running { cache: &cache, fetch: &done };
+            let fetched = cache.fetch_keys(&client).await;
+            cache.publish(fetched, running.fetch);
         });
-        Miss::Wait(outcome)
+        Miss::Wait(fetch)
     }
 
     /// Waits for a fetch's outcome, until `deadline` (if any).
-    async fn wait(&self, mut fetch: watch::Receiver<Outcome>, deadline: Option<Instant>) -> Result<(), Error> {
+    async fn wait(&self, fetch: Fetch, deadline: Option<Instant>) -> Result<(), Error> {
         let operation = self.source.operation().id;
-        let finished = fetch.wait_for(Option::is_some);
+        let mut outcome = fetch.outcome;
+        let finished = outcome.wait_for(Option::is_some);
         let outcome = match deadline {
             Some(deadline) => tokio::time::timeout_at(deadline.into(), finished)
                 .await
@@ -209,13 +242,20 @@ impl KeyCache {
     }
 
     /// Fetches the key set with the client's own timeouts and retries (never one caller's: the outcome is
-    /// everyone's), and records the outcome.
-    async fn fetch(&self, client: &Client) -> Result<(), Arc<Error>> {
+    /// everyone's).
+    async fn fetch_keys(&self, client: &Client) -> Result<RawJwks, Error> {
         let operation = self.source.operation();
         let path = operation.path.replace("{project_id}", &ids::encode(client.project_id()));
-        let fetched = Consumer::new(client, CallOptions::default()).key_set(operation, path).await;
+        Consumer::new(client, CallOptions::default()).key_set(operation, path).await
+    }
+
+    /// Records a fetch's outcome and publishes it, in one critical section: the keys, the failure, the end of the
+    /// fetch (`state.fetch` cleared) and the outcome its waiters see. A lookup either finds the fetch running and
+    /// waits for this outcome, or finds it ended and the keys it brought; never an ended fetch to wait on.
+    fn publish(&self, fetched: Result<RawJwks, Error>, done: &watch::Sender<Outcome>) {
+        let operation = self.source.operation();
         let mut state = self.state();
-        match fetched {
+        let outcome = match fetched {
             Ok(raw) => {
                 let keys = KeySet::from_jwks(&raw.keys);
                 tracing::debug!(operation = operation.id, usable_keys = keys.len(), "stytch.jwks fetched");
@@ -232,15 +272,19 @@ impl KeyCache {
                 state.last_failure = Some((failure.clone(), Instant::now()));
                 Err(failure)
             }
-        }
+        };
+        forget(&mut state, done);
+        // No receiver left (every caller gave up) is no error: the keys are recorded all the same.
+        let _ = done.send(Some(outcome));
     }
 }
 
-/// The fetch running now, if any. A fetch whose task ended without an outcome (dropped before it ran, with its
-/// runtime) is forgotten here, so that it cannot block every later fetch.
-fn running(state: &mut State) -> Option<watch::Receiver<Outcome>> {
+/// The fetch running now, if any. One whose task ended without an outcome (dropped before it ran, with its
+/// runtime), or that has an outcome already, is not running: it is forgotten here, so that it can neither block
+/// every later fetch nor be waited on for an answer it gave before the lookup missed.
+fn running(state: &mut State) -> Option<Fetch> {
     let fetch = state.fetch.as_ref()?;
-    let alive = fetch.borrow().is_some() || fetch.has_changed().is_ok();
+    let alive = fetch.outcome.borrow().is_none() && fetch.outcome.has_changed().is_ok();
     if alive {
         Some(fetch.clone())
     } else {
@@ -249,11 +293,21 @@ fn running(state: &mut State) -> Option<watch::Receiver<Outcome>> {
     }
 }
 
-/// Marks the running fetch as ended when dropped.
-struct Running<'a>(&'a KeyCache);
+/// Clears `state.fetch` if it is the fetch whose sender is `done` (a later fetch may have replaced it).
+fn forget(state: &mut State, done: &watch::Sender<Outcome>) {
+    if state.fetch.as_ref().is_some_and(|fetch| fetch.outcome.same_channel(&done.subscribe())) {
+        state.fetch = None;
+    }
+}
+
+/// Forgets its fetch when dropped, should its task end without publishing an outcome (a panic in the fetch).
+struct Running<'a> {
+    cache: &'a KeyCache,
+    fetch: &'a watch::Sender<Outcome>,
+}
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        self.0.state().fetch = None;
+        forget(&mut self.cache.state(), self.fetch);
     }
 }

@@ -257,3 +257,72 @@ fn a_refresh_dropped_with_its_runtime_does_not_block_later_fetches() {
     let claims = short_lived().block_on(client.verify_user_jwt(&rotated));
     assert_eq!(claims.unwrap().user_id, SEED_USER);
 }
+
+/// A JWKS server whose key set changes between two fetches: the first answer (after `first_delay`, so that every
+/// caller joins it) lists only generation 0's key; every later one lists generations 0 and 1, as Stytch does
+/// during a rotation. And a client of the emulator's project on it, with the claims of a valid member session JWT.
+async fn rotating_jwks(first_delay: Duration) -> (crate::fault_server::FaultServer, Client, serde_json::Value) {
+    use crate::fault_server::{FaultServer, Step};
+    let emulator = start().await; // only for a well-formed session JWT of its project
+    let jwt = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(jwt.split('.').nth(1).unwrap()).unwrap();
+    let jwks = |keys: &[SigningKey]| {
+        let keys: Vec<_> = keys.iter().map(SigningKey::jwk).collect();
+        json!({"keys": keys, "request_id": "request-id-test-jwks", "status_code": 200}).to_string()
+    };
+    let (before, during) = ([SigningKey::generation(0)], [SigningKey::generation(0), SigningKey::generation(1)]);
+    let script = vec![Step::json(200, &jwks(&before)).after(first_delay), Step::json(200, &jwks(&during))];
+    let server = FaultServer::start(script).await;
+    let client = Client::builder(emulator.project_id(), "secret-test-rotating-jwks")
+        .base_url(&server.url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    (server, client, serde_json::from_slice(&payload).unwrap())
+}
+
+/// Thousands of callers wait on a cold fetch that brings only the old key, then each verifies a JWT signed with the
+/// new key, which the server already serves: every one verifies, for one refetch. (Before the fix, a caller that
+/// missed in the instant between a fetch's outcome and its end waited on that finished fetch instead of starting
+/// the refetch, and got `UnknownKey`: about 20 of 4096, every run.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_right_after_a_cold_fetch_is_picked_up_by_every_caller_under_load() {
+    for round in 0..3 {
+        let (server, client, claims) = rotating_jwks(Duration::from_millis(100)).await;
+        let (old, new) = (SigningKey::generation(0).sign(&claims), SigningKey::generation(1).sign(&claims));
+        let callers = (0..4096).map(|_| {
+            let (client, old, new) = (client.clone(), old.clone(), new.clone());
+            tokio::spawn(async move {
+                client.verify_member_jwt(&old).await?;
+                client.verify_member_jwt(&new).await
+            })
+        });
+        let results = futures_util::future::join_all(callers).await;
+        let refused: Vec<String> =
+            results.into_iter().filter_map(|r| r.unwrap().err()).map(|e| e.to_string()).collect();
+        assert!(refused.is_empty(), "round {round}: {} of 4096 refused, e.g. {:?}", refused.len(), refused.first());
+        assert_eq!(server.hits(), 2, "round {round}: the cold fetch and one refetch");
+    }
+}
+
+/// Callers whose JWT names the new key join a cold fetch that was already running and brings only the old key:
+/// that fetch may predate the rotation, so each is answered by a refetch, not refused on the older fetch's word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_kid_that_joined_an_older_fetch_is_answered_by_a_refetch() {
+    let (server, client, claims) = rotating_jwks(Duration::from_millis(200)).await;
+    let (old, new) = (SigningKey::generation(0).sign(&claims), SigningKey::generation(1).sign(&claims));
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.verify_member_jwt(&old).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await; // the cold fetch is running
+    let results = futures_util::future::join_all((0..256).map(|_| client.verify_member_jwt(&new))).await;
+    first.await.unwrap().unwrap();
+    assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().find(|r| r.is_err()));
+    assert_eq!(server.hits(), 2, "the cold fetch and one refetch");
+    // The cooldown still holds: an unknown kid now costs no request.
+    let forged = SigningKey::generation(7).sign(&claims);
+    let err = client.verify_member_jwt(&forged).await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::UnknownKey), "{err}");
+    assert_eq!(server.hits(), 2);
+}
