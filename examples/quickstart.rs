@@ -13,7 +13,7 @@ use std::env;
 use std::process::ExitCode;
 
 use stytch_connected_apps::emulator::{self, Emulator, Fixture};
-use stytch_connected_apps::{Client, Error, MemberSession, UserSession};
+use stytch_connected_apps::{Client, Credential, Error, MemberSession, UserSession};
 
 /// What to query, and with which sessions.
 struct Story {
@@ -56,7 +56,8 @@ async fn main() -> ExitCode {
 
 async fn offline() -> Result<(Client, Story, Emulator), Box<dyn std::error::Error>> {
     let fixture = Fixture::seed();
-    let session = |member: &str| fixture.session_of(member).and_then(|s| s.session_jwt.clone());
+    let session =
+        |member: &str| fixture.session_of(member).and_then(|s| s.session_jwt.clone().map(Credential::into_exposed));
     let (admin, member) = (session(emulator::SEED_ADMIN), session(emulator::SEED_MEMBER));
     let emulator = Emulator::start(fixture).await?;
     println!("No STYTCH_PROJECT_ID/STYTCH_SECRET set: using the offline emulator at {}\n", emulator.url());

@@ -6,8 +6,16 @@
 /// The `inner` state of the generated `Client`: `src/ext/transport.rs` implements progenitor's hooks for it.
 pub const INNER_TYPE: &str = "crate::ext::transport::ClientState";
 
+/// The type every credential-shaped model field gets (`src/ext/credential.rs`): it never prints.
+pub const CREDENTIAL_TYPE: &str = "crate::Credential";
+
 use proc_macro2::TokenTree;
 use quote::ToTokens as _;
+
+/// The scrubber's list of credential-shaped keys, shared with the library (plain `std`).
+#[path = "../src/ext/credential_keys.rs"]
+#[allow(dead_code)]
+mod credential_keys;
 
 /// What the generated code looks like beyond the spec.
 #[derive(Clone, Copy, Debug, Default)]
@@ -25,8 +33,183 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
     let spec = parse(spec_text)?;
     let mut generator = progenitor::Generator::new(&settings(options)?);
     let tokens = without_panic(|| generator.generate_tokens(&spec))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    credential_fields(&mut file)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Gives every model field whose JSON name is credential-shaped (`credential_keys::is_credential_key`, the list
+/// the scrubber cuts values by) the type [`CREDENTIAL_TYPE`] instead of `String` (also inside `Option` and
+/// `Vec`), in the model and in its builder (the field, and its setter's `TryInto` bound), so that `{:?}` of a
+/// model never prints a session token or a client secret, while serde reads and writes the same JSON.
+///
+/// Why a pass here rather than typify's own routes: a type replacement (`with_replacement`) and `x-rust-type`
+/// both act on a *named schema*, and Stytch declares each credential as an inline `type: string` property. Using
+/// them would mean rewriting the vendored spec (a `$ref` to a made-up schema per credential, by a regen rule)
+/// and keeping that rewrite in step with every upstream change; keyed on the property's name, this pass covers a
+/// credential Stytch adds tomorrow (`next_client_secret`) with nothing to update, by the same list as the
+/// scrubber. A credential-shaped field of any other type is refused, so that none slips through as printable.
+fn credential_fields(file: &mut syn::File) -> Result<(), String> {
+    let changed = |what: &str| format!("progenitor's output changed shape ({what}); see openapi/codegen.rs");
+    let credential: syn::Type =
+        syn::parse_str(CREDENTIAL_TYPE).map_err(|e| format!("{CREDENTIAL_TYPE} is not a Rust type: {e}"))?;
+    let types = module_items(&mut file.items, "types").ok_or_else(|| changed("no `mod types`"))?;
+    // (model, field) -> (the type it had, the type it has now)
+    let mut retyped = std::collections::BTreeMap::new();
+    for item in types.iter_mut() {
+        let syn::Item::Struct(model) = item else { continue };
+        let syn::Fields::Named(fields) = &mut model.fields else { continue };
+        for field in fields.named.iter_mut() {
+            let name = json_name(field);
+            if !credential_keys::is_credential_key(&name) {
+                continue;
+            }
+            let old = field.ty.clone();
+            field.ty = with_credential(&old, &credential).ok_or_else(|| {
+                format!(
+                    "{}.{name} is credential-shaped but its type `{}` is not a string (or an Option or Vec of strings): \
+                     give it a type that never prints in openapi/codegen.rs",
+                    model.ident,
+                    old.to_token_stream()
+                )
+            })?;
+            let field_ident = field.ident.clone().ok_or_else(|| changed("a named field without a name"))?;
+            retyped.insert((model.ident.to_string(), field_ident.to_string()), (old, field.ty.clone()));
+        }
+    }
+    let Some(builders) = module_items(types, "builder") else {
+        return Ok(()); // no struct builders generated: nothing more holds the field
+    };
+    let mut patched = std::collections::BTreeMap::new();
+    for item in builders.iter_mut() {
+        match item {
+            // `field: Result<T, String>` becomes `Result<Credential, String>`.
+            syn::Item::Struct(builder) => {
+                let syn::Fields::Named(fields) = &mut builder.fields else { continue };
+                for field in fields.named.iter_mut() {
+                    let Some(ident) = &field.ident else { continue };
+                    let key = (builder.ident.to_string(), ident.to_string());
+                    let Some((old, new)) = retyped.get(&key) else { continue };
+                    if !replace_type(&mut field.ty, old, new) {
+                        return Err(changed(&format!(
+                            "builder field {}.{} is not `Result<{}, _>`",
+                            key.0,
+                            key.1,
+                            old.to_token_stream()
+                        )));
+                    }
+                    *patched.entry(key).or_insert(0) += 1;
+                }
+            }
+            // `fn field<T>(..) where T: TryInto<T>` becomes `TryInto<Credential>`.
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let syn::Type::Path(self_type) = &*block.self_ty else { continue };
+                let Some(builder) = self_type.path.get_ident().map(ToString::to_string) else { continue };
+                for member in block.items.iter_mut() {
+                    let syn::ImplItem::Fn(setter) = member else { continue };
+                    let key = (builder.clone(), setter.sig.ident.to_string());
+                    let Some((old, new)) = retyped.get(&key) else { continue };
+                    let Some(clause) = &mut setter.sig.generics.where_clause else { continue };
+                    let mut replaced = false;
+                    for predicate in clause.predicates.iter_mut() {
+                        let syn::WherePredicate::Type(bound) = predicate else { continue };
+                        for bound in bound.bounds.iter_mut() {
+                            let syn::TypeParamBound::Trait(bound) = bound else { continue };
+                            let Some(last) = bound.path.segments.last_mut() else { continue };
+                            if last.ident != "TryInto" {
+                                continue;
+                            }
+                            let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else { continue };
+                            for argument in arguments.args.iter_mut() {
+                                if let syn::GenericArgument::Type(ty) = argument
+                                    && same_type(ty, old)
+                                {
+                                    *ty = new.clone();
+                                    replaced = true;
+                                }
+                            }
+                        }
+                    }
+                    if replaced {
+                        *patched.entry(key).or_insert(0) += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (model, field) in retyped.keys() {
+        let count = patched.get(&(model.clone(), field.clone())).copied().unwrap_or(0);
+        if count != 2 {
+            return Err(changed(&format!("the builder of {model} has {count} of 2 places typed for `{field}`")));
+        }
+    }
+    Ok(())
+}
+
+/// The items of the inline module `name` among `items`.
+fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => module.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// A field's name in JSON: its `#[serde(rename = "...")]`, else its identifier (without `r#`).
+fn json_name(field: &syn::Field) -> String {
+    let mut renamed = None;
+    for attribute in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attribute.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let name: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(name.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?; // skip `other = value`
+            }
+            Ok(())
+        });
+    }
+    renamed.unwrap_or_else(|| {
+        field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
+    })
+}
+
+/// `ty` with its `String` replaced by `credential`, when `ty` is `String`, or `Option`/`Vec` of one (nested).
+fn with_credential(ty: &syn::Type, credential: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let text = path.to_token_stream().to_string().replace(' ', "");
+    if matches!(text.as_str(), "::std::string::String" | "std::string::String" | "String") {
+        return Some(credential.clone());
+    }
+    let last = path.path.segments.last()?;
+    if !(last.ident == "Option" || last.ident == "Vec") {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    let [syn::GenericArgument::Type(inner)] = arguments.args.iter().collect::<Vec<_>>()[..] else { return None };
+    let inner = with_credential(inner, credential)?;
+    let mut wrapped = path.clone();
+    let last = wrapped.path.segments.last_mut()?;
+    last.arguments = syn::PathArguments::AngleBracketed(syn::parse_quote!(<#inner>));
+    Some(syn::Type::Path(wrapped))
+}
+
+/// In `Result<old, E>`, `old` becomes `new`; whether it did.
+fn replace_type(ty: &mut syn::Type, old: &syn::Type, new: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else { return false };
+    let Some(last) = path.path.segments.last_mut() else { return false };
+    let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else { return false };
+    match arguments.args.first_mut() {
+        Some(syn::GenericArgument::Type(inner)) if last.ident == "Result" && same_type(inner, old) => {
+            *inner = new.clone();
+            true
+        }
+        _ => false,
+    }
+}
+
+fn same_type(a: &syn::Type, b: &syn::Type) -> bool {
+    a.to_token_stream().to_string() == b.to_token_stream().to_string()
 }
 
 /// The library's `mock` module body for `spec_text` (feature `mock`): progenitor's typed `httpmock` extension

@@ -17,6 +17,10 @@ mod client;
 mod config;
 /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
 mod consumer;
+/// The type of every credential-shaped model field, which never prints: [`Credential`].
+mod credential;
+/// Which keys name a credential: the one list for the scrubber and for the generated models' field types.
+mod credential_keys;
 /// Decoding response bodies: success payloads and the error envelope, bounded and scrubbed.
 mod decode;
 /// Reading Stytch's error envelope leniently (scalars kept when `error_details` cannot be decoded).
@@ -81,6 +85,7 @@ pub use config::{
     TEST_BASE_URL, base_url_for,
 };
 pub use consumer::Consumer;
+pub use credential::Credential;
 pub use error::{Error, InvalidInput};
 pub use error_type::ErrorType;
 #[cfg(feature = "emulator")]

@@ -112,8 +112,8 @@ async fn session_inferred_calls_never_trace_the_session() {
     let _turn = TURN.lock().await;
     let captured = Captured::install();
     let fixture = Fixture::seed();
-    let admin_jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap();
-    let user_jwt = fixture.user_session_of(SEED_USER).unwrap().session_jwt.clone().unwrap();
+    let admin_jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
+    let user_jwt = fixture.user_session_of(SEED_USER).unwrap().session_jwt.clone().unwrap().into_exposed();
     let emulator = Emulator::start(fixture).await.unwrap();
     let client = emulator.client().unwrap();
 

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::SigningKey;
+use crate::Credential;
 
 /// The emulator's whole world. Every list keeps its order in responses.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
@@ -42,8 +43,8 @@ pub struct Fixture {
 pub struct Project {
     /// `project-test-...` or `project-live-...`.
     pub project_id: String,
-    /// The secret.
-    pub secret: String,
+    /// The secret (never printed: [`Credential::expose`] reads it).
+    pub secret: Credential,
 }
 
 /// A role and the permissions it grants.
@@ -149,12 +150,12 @@ pub struct Authorization {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberSessionRecord {
-    /// `X-Stytch-Member-Session` value.
+    /// `X-Stytch-Member-Session` value (never printed: [`Credential::expose`] reads it).
     #[serde(default)]
-    pub session_token: Option<String>,
-    /// `X-Stytch-Member-SessionJWT` value.
+    pub session_token: Option<Credential>,
+    /// `X-Stytch-Member-SessionJWT` value (never printed: [`Credential::expose`] reads it).
     #[serde(default)]
-    pub session_jwt: Option<String>,
+    pub session_jwt: Option<Credential>,
     /// The session's organization.
     pub organization_id: String,
     /// The session's member.
@@ -165,12 +166,12 @@ pub struct MemberSessionRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserSessionRecord {
-    /// The session token.
+    /// The session token (never printed: [`Credential::expose`] reads it).
     #[serde(default)]
-    pub session_token: Option<String>,
-    /// The session JWT.
+    pub session_token: Option<Credential>,
+    /// The session JWT (never printed: [`Credential::expose`] reads it).
     #[serde(default)]
-    pub session_jwt: Option<String>,
+    pub session_jwt: Option<Credential>,
     /// The session's user.
     pub user_id: String,
 }
@@ -181,7 +182,7 @@ impl Fixture {
     pub fn new(project_id: impl Into<String>, secret: impl Into<String>) -> Self {
         let all = |resource: &str| Permission { resource_id: resource.into(), actions: vec!["*".into()] };
         Self {
-            project: Project { project_id: project_id.into(), secret: secret.into() },
+            project: Project { project_id: project_id.into(), secret: Credential::from(secret.into()) },
             roles: vec![
                 Role { role_id: "stytch_member".into(), permissions: vec![all("stytch.self")] },
                 Role { role_id: "stytch_admin".into(), permissions: vec![all("stytch.member")] },
@@ -299,7 +300,7 @@ impl Fixture {
         let jwt = mint_session_jwt(&self.project.project_id, organization_id, member_id, session_token);
         self.sessions.push(MemberSessionRecord {
             session_token: Some(session_token.into()),
-            session_jwt: Some(jwt),
+            session_jwt: Some(jwt.into()),
             organization_id: organization_id.into(),
             member_id: member_id.into(),
         });
@@ -312,7 +313,7 @@ impl Fixture {
         let jwt = mint_jwt(&self.project.project_id, user_id, None, session_token);
         self.user_sessions.push(UserSessionRecord {
             session_token: Some(session_token.into()),
-            session_jwt: Some(jwt),
+            session_jwt: Some(jwt.into()),
             user_id: user_id.into(),
         });
         self

@@ -20,7 +20,7 @@ use super::fixture::Fixture;
 use super::rate_limit::RateLimit;
 use super::world::{Credentials, Reply, World};
 use super::{Endpoint, SigningKey};
-use crate::{Client, ClientBuilder};
+use crate::{Client, ClientBuilder, Credential};
 
 #[derive(Debug)]
 struct Shared {
@@ -76,7 +76,7 @@ fn lock(shared: &SharedState) -> MutexGuard<'_, Shared> {
 pub struct Emulator {
     url: String,
     project_id: String,
-    secret: String,
+    secret: Credential,
     shared: SharedState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -126,7 +126,7 @@ impl Emulator {
 
     /// A client builder with the fixture's credentials, pointed at the emulator.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder(self.project_id.clone(), self.secret.as_str()).base_url(&self.url)
+        Client::builder(self.project_id.clone(), self.secret.expose()).base_url(&self.url)
     }
 
     /// A client with the fixture's credentials, pointed at the emulator.

@@ -14,6 +14,7 @@ use super::fixture::{
 };
 use super::objects;
 use super::{Endpoint, JwtFlaw, SigningKey};
+use crate::Credential;
 use crate::ext::{JwtExpectations, KeySet, check_jwt};
 
 /// The headers a request brought that the semantics need. Values are compared, never logged.
@@ -65,11 +66,18 @@ impl World {
     pub(crate) fn issue_jwt(&self, session_token: &str, member: bool, flaw: Option<JwtFlaw>) -> Option<String> {
         let project_id = &self.fixture.project.project_id;
         let (subject, organization_id) = if member {
-            let session = self.fixture.sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
+            let session = self
+                .fixture
+                .sessions
+                .iter()
+                .find(|s| s.session_token.as_ref().map(Credential::expose) == Some(session_token))?;
             (session.member_id.clone(), Some(session.organization_id.as_str()))
         } else {
-            let session =
-                self.fixture.user_sessions.iter().find(|s| s.session_token.as_deref() == Some(session_token))?;
+            let session = self
+                .fixture
+                .user_sessions
+                .iter()
+                .find(|s| s.session_token.as_ref().map(Credential::expose) == Some(session_token))?;
             (session.user_id.clone(), None)
         };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
@@ -219,7 +227,13 @@ impl World {
     /// A member session by token or JWT (`Err`: the 404 to answer), for the RBAC headers and for
     /// `sessions/authenticate` alike.
     fn find_member_session(&mut self, argument: &SessionArgument) -> Result<MemberSessionRecord, Reply> {
-        self.find_session(|f| &f.sessions, |s| s.session_token.as_deref(), |s| &s.member_id, argument, true)
+        self.find_session(
+            |f| &f.sessions,
+            |s| s.session_token.as_ref().map(Credential::expose),
+            |s| &s.member_id,
+            argument,
+            true,
+        )
     }
 
     /// 403: the session belongs to another organization than the request names.
@@ -275,9 +289,12 @@ impl World {
                 Some(json!({"authorized": true, "granting_roles": granting}))
             }
         };
-        let token = session.session_token.clone().unwrap_or_default();
+        let token = session.session_token.clone().map(Credential::into_exposed).unwrap_or_default();
         // A fresh JWT, as Stytch answers (the recorded one when the session has no token to issue it for).
-        let jwt = self.issue_jwt(&token, true, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
+        let jwt = self
+            .issue_jwt(&token, true, None)
+            .or_else(|| session.session_jwt.clone().map(Credential::into_exposed))
+            .unwrap_or_default();
         let expires_at = session_expiry(request.duration_minutes);
         let mut body = json!({
             "status_code": 200,
@@ -310,7 +327,7 @@ impl World {
         }
         let found = self.find_session(
             |f| &f.user_sessions,
-            |s| s.session_token.as_deref(),
+            |s| s.session_token.as_ref().map(Credential::expose),
             |s| &s.user_id,
             &request.argument,
             false,
@@ -321,8 +338,11 @@ impl World {
         };
         let user = self.fixture.users.iter().find(|u| u.user_id == session.user_id).cloned();
         let user = user.unwrap_or_else(|| User { user_id: session.user_id.clone(), external_id: None });
-        let token = session.session_token.clone().unwrap_or_default();
-        let jwt = self.issue_jwt(&token, false, None).or_else(|| session.session_jwt.clone()).unwrap_or_default();
+        let token = session.session_token.clone().map(Credential::into_exposed).unwrap_or_default();
+        let jwt = self
+            .issue_jwt(&token, false, None)
+            .or_else(|| session.session_jwt.clone().map(Credential::into_exposed))
+            .unwrap_or_default();
         let expires_at = session_expiry(request.duration_minutes);
         let body = json!({
             "status_code": 200,
@@ -338,7 +358,7 @@ impl World {
     fn authenticated(&self, authorization: Option<&str>) -> bool {
         let Some(encoded) = authorization.and_then(|h| h.strip_prefix("Basic ")) else { return false };
         let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else { return false };
-        let expected = format!("{}:{}", self.fixture.project.project_id, self.fixture.project.secret);
+        let expected = format!("{}:{}", self.fixture.project.project_id, self.fixture.project.secret.expose());
         decoded == expected.as_bytes()
     }
 

@@ -150,8 +150,8 @@ impl<'a> MemberSessionCalls<'a> {
     /// fresh) join what the rest of this call must never show.
     async fn authenticated(&mut self) -> Result<SessionMember, Error> {
         let authenticated = self.b2b().authenticate_session(&self.session).await?;
-        self.options.secrets.add(authenticated.session_token);
-        self.options.secrets.add(authenticated.session_jwt);
+        self.options.secrets.add(authenticated.session_token.into_exposed());
+        self.options.secrets.add(authenticated.session_jwt.into_exposed());
         let session = authenticated.member_session;
         Ok(SessionMember { organization_id: session.organization_id, member_id: session.member_id })
     }

@@ -101,8 +101,8 @@ impl<'a> UserSessionCalls<'a> {
     /// join what the rest of this call must never show.
     async fn authenticate(&mut self) -> Result<String, Error> {
         let authenticated = self.consumer().authenticate_session(&self.session).await?;
-        self.options.secrets.add(authenticated.session_token);
-        self.options.secrets.add(authenticated.session_jwt);
+        self.options.secrets.add(authenticated.session_token.into_exposed());
+        self.options.secrets.add(authenticated.session_jwt.into_exposed());
         Ok(authenticated.session.user_id)
     }
 

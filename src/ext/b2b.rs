@@ -245,7 +245,7 @@ accepts_member_session!(
 pub(crate) fn authenticate_request(
     session: &MemberSession,
 ) -> crate::generated::types::ApiB2bSessionV1AuthenticateRequest {
-    let value = Some(session.expose().to_owned());
+    let value = Some(crate::Credential::from(session.expose()));
     if session.is_jwt() {
         crate::generated::types::ApiB2bSessionV1AuthenticateRequest { session_jwt: value, ..Default::default() }
     } else {

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Credential;
+
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
 pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
@@ -57,8 +59,8 @@ response_meta! {
     RevokeMemberConnectedAppResponse => |r| Some(&r.request_id);
     UserConnectedAppsResponse => |r| Some(&r.request_id);
     RevokeUserConnectedAppResponse => |r| Some(&r.request_id);
-    MemberSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
-    UserSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![&r.session_token, &r.session_jwt];
+    MemberSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![r.session_token.expose(), r.session_jwt.expose()];
+    UserSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![r.session_token.expose(), r.session_jwt.expose()];
     MemberJwksResponse => |r| Some(&r.request_id);
     UserJwksResponse => |r| Some(&r.request_id);
 }
@@ -128,10 +130,10 @@ pub struct UserSessionAuthenticateResponse {
     pub request_id: String,
     /// The session.
     pub session: UserSessionDetails,
-    /// The session token.
-    pub session_token: String,
-    /// The session JWT.
-    pub session_jwt: String,
+    /// The session token (never printed: [`Credential::expose`] reads it).
+    pub session_token: Credential,
+    /// The session JWT (never printed: [`Credential::expose`] reads it).
+    pub session_jwt: Credential,
     /// The user, as Stytch sent it.
     pub user: serde_json::Map<String, serde_json::Value>,
     /// The HTTP status code of the response.

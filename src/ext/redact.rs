@@ -9,7 +9,7 @@
 //!    session token or JWT the call sent or holds, wherever they appear, also inside JSON strings written with
 //!    escapes (`\u006dZAY...`), and also when the body ends part-way through one;
 //! 2. **values of credential-shaped keys** ([`is_credential_key`]): `session_token`, `session_jwt`,
-//!    `access_token`, `client_secret`, ... (the list below, taken from the secrets Stytch's published OpenAPI
+//!    `access_token`, `client_secret`, ... (the list in `credential_keys.rs`, taken from the secrets Stytch's published OpenAPI
 //!    documents describe), in JSON (keys written with escapes too, `"\u0073ession_token"`), in `key=value` and
 //!    `key: value` text, and every other place the same value appears in the body;
 //! 3. **JWT-shaped strings** (`eyJ...`.`eyJ...`.`...`), whoever minted them.
@@ -27,6 +27,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
+
+pub(crate) use crate::ext::credential_keys::is_credential_key;
+use crate::ext::credential_keys::normalize;
 
 /// What replaces a credential.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -48,86 +51,11 @@ const MAX_FOUND_VALUES: usize = 256;
 /// What every text of an error becomes when its body carries more credentials than can be tracked.
 const BLANKED: &str = "<redacted: the body carries too many credentials to cut out>";
 
-/// Keys whose value is a credential, taken from Stytch's B2B and Consumer OpenAPI documents (`shared/upstream/`:
-/// every property described as a token to authenticate, a secret, a password, a private key or a one-time code)
-/// plus the HTTP headers that carry credentials. Compared after lowercasing and turning `-` into `_`.
-const CREDENTIAL_KEYS: &[&str] = &[
-    // Sessions (the SDK sends these).
-    "session_token",
-    "session_jwt",
-    "intermediate_session_token",
-    "x_stytch_member_session",
-    "x_stytch_member_sessionjwt",
-    // OAuth and Connected Apps.
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "bot_access_token",
-    "bearer_token",
-    "next_bearer_token",
-    "client_secret",
-    "next_client_secret",
-    "authorization_code",
-    "code_verifier",
-    "pkce_code_verifier",
-    // One-time tokens to authenticate.
-    "token",
-    "oauth_token",
-    "sso_token",
-    "magic_links_token",
-    "discovery_magic_links_token",
-    "discovery_oauth_token",
-    "password_reset_token",
-    "impersonation_token",
-    "oauth_attach_token",
-    // Passwords (and a migrated password's hash), TOTP and recovery codes.
-    "password",
-    "hash",
-    "new_password",
-    "existing_password",
-    "secret",
-    "totp_code",
-    "otp_code",
-    "passcode",
-    "qr_code",
-    "recovery_code",
-    "recovery_codes",
-    // Keys.
-    "private_key",
-    "signing_private_key",
-    "saml_encryption_private_key",
-    "encryption_private_keys",
-    // HTTP headers a proxy may echo.
-    "authorization",
-    "proxy_authorization",
-    "cookie",
-    "set_cookie",
-];
-
-/// Endings that make any key a credential key, so that a field Stytch adds tomorrow (`next_session_token`) is
-/// covered too. Every key above counts as an ending as well (`xtotp_code`). A bare `code` is not a credential key:
-/// proxies, gateways and HTML (`<code>`) use the word for error codes, and the SDK never sends a one-time code.
-const CREDENTIAL_ENDINGS: &[&str] =
-    &["token", "jwt", "secret", "password", "private_key", "private_keys", "code_verifier"];
-
 /// Keys whose string value names the parameter held by the next value.
 const NAME_KEYS: &[&str] = &["name", "key", "param", "parameter", "header"];
 
 /// Header-like keys whose value runs to the end of the line (`Authorization: Basic abc`).
 const LINE_VALUED_KEYS: &[&str] = &["authorization", "proxy_authorization", "cookie", "set_cookie"];
-
-/// Is `key` the name of a credential (case and `-`/`_` ignored)? A key that ends with a credential's name counts
-/// (`next_session_token`, or `idtotp_code` where a name was glued to the word before it).
-pub(crate) fn is_credential_key(key: &str) -> bool {
-    // Only the end matters; a huge "key" costs no more than a short one.
-    let tail = key.char_indices().rev().nth(63).map_or(key, |(at, _)| &key[at..]);
-    let key = normalize(tail);
-    CREDENTIAL_KEYS.iter().chain(CREDENTIAL_ENDINGS).any(|name| key.ends_with(name))
-}
-
-fn normalize(key: &str) -> String {
-    key.chars().map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() }).collect()
-}
 
 /// The credentials a call sent or holds. Cheap to clone; `Debug` shows only how many there are.
 #[derive(Clone, Default, PartialEq, Eq)]

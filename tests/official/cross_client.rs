@@ -81,7 +81,7 @@ async fn both_authenticate_answers_decode_with_the_official_types() {
     assert_eq!(answer.organization.organization_slug, "acme");
     assert_eq!(answer.member_session.organization_id, SEED_ORGANIZATION);
 
-    let jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
     let by_jwt = stytch::b2b::sessions::AuthenticateRequest { session_jwt: Some(jwt), ..Default::default() };
     let answer = b2b.sessions.authenticate(by_jwt).await.expect("B2B authenticate by JWT");
     assert_eq!(answer.member.member_id, SEED_OTHER_ADMIN);

@@ -11,7 +11,8 @@ use stytch_connected_apps::emulator::{
     SEED_THIRD_PARTY_APP, SEED_USER,
 };
 use stytch_connected_apps::models::{
-    ErrorEnvelope, OrganizationConnectedAppResponse, RevokeMemberConnectedAppResponse,
+    ErrorEnvelope, OrganizationConnectedAppResponse, RevokeMemberConnectedAppResponse, UserConnectedApp,
+    UserConnectedAppsResponse,
 };
 use stytch_connected_apps::{MemberSession, RetryBudget, RetryPolicy};
 
@@ -387,4 +388,55 @@ async fn under_the_emulators_rate_limit_the_run_slows_down_instead_of_hammering(
     eprintln!("LIMITED {limited} of {sent}");
     assert!(limited * 6 < sent, "{limited} of {sent} requests were rate limited");
     assert!(report.pacing.lowest_concurrency < 32 && report.pacing.pauses > 0, "{:?}", report.pacing);
+}
+
+/// The consumer side of `already_gone`: a 404 `connected_app_not_found` for an app the list returned is gone; a
+/// 404 `user_not_found` is a failure (the user id is the caller's, maybe an external id that changed: the access
+/// may remain), and so is a 404 without Stytch's envelope.
+#[tokio::test]
+async fn a_users_app_deleted_since_the_list_is_already_gone_but_a_user_404_is_a_failure() {
+    let server = httpmock::MockServer::start_async().await;
+    let client =
+        stytch_connected_apps::mock::client_builder(&server).retry_policy(RetryPolicy::disabled()).build().unwrap();
+    let mut listed = UserConnectedAppsResponse::example();
+    let template = listed.connected_apps[0].clone();
+    listed.connected_apps = (0..3)
+        .map(|n| UserConnectedApp { connected_app_id: format!("connected-app-test-listed-{n}"), ..template.clone() })
+        .collect();
+    let c1 = server.api_user_v1_connected_apps(|when, then| {
+        when.user_id(USER).sent_by(&client);
+        then.ok(&listed);
+    });
+    let app = |n: usize| listed.connected_apps[n].connected_app_id.clone();
+    let answers = [
+        ErrorEnvelope::new(404, "connected_app_not_found", "Connected App could not be found."),
+        ErrorEnvelope::new(404, "user_not_found", "User could not be found."),
+    ];
+    let mocks: Vec<_> = answers
+        .iter()
+        .enumerate()
+        .map(|(n, answer)| {
+            server.api_user_v1_revoke(|when, then| {
+                when.user_id(USER).connected_app_id(&app(n)).sent_by(&client);
+                then.not_found(answer);
+            })
+        })
+        .collect();
+    let proxy_404 = server.api_user_v1_revoke(|when, then| {
+        when.user_id(USER).connected_app_id(&app(2)).sent_by(&client);
+        then.into_inner().status(404).header("content-type", "text/html").body("<html>Not Found</html>");
+    });
+
+    let report = client.consumer().revoke_all_for_user(USER).await.unwrap();
+    c1.assert_calls(1);
+    mocks.iter().for_each(|mock| mock.assert_calls(1));
+    proxy_404.assert_calls(1);
+    let outcome = |n: usize| &report.apps.iter().find(|a| a.connected_app_id == app(n)).unwrap().outcome;
+    let RevokeOutcome::AlreadyGone { error } = outcome(0) else { panic!("{:?}", outcome(0)) };
+    assert_eq!(error.error_type.as_deref(), Some("connected_app_not_found"));
+    let RevokeOutcome::Failed { error } = outcome(1) else { panic!("{:?}", outcome(1)) };
+    assert_eq!(error.error_type.as_deref(), Some("user_not_found"));
+    let RevokeOutcome::Failed { error } = outcome(2) else { panic!("{:?}", outcome(2)) };
+    assert_eq!((error.status, error.error_type.as_deref()), (Some(404), None));
+    assert_eq!(report.counts().left(), 2);
 }

@@ -6,9 +6,10 @@ use stytch_connected_apps::{Client, ErrorType, MemberSession};
 fn session(fixture: &Fixture, member: &str, jwt: bool) -> MemberSession {
     let record = fixture.session_of(member).unwrap();
     if jwt {
-        MemberSession::jwt(record.session_jwt.as_deref().unwrap()).unwrap()
+        MemberSession::jwt(record.session_jwt.as_ref().map(stytch_connected_apps::Credential::expose).unwrap()).unwrap()
     } else {
-        MemberSession::token(record.session_token.as_deref().unwrap()).unwrap()
+        MemberSession::token(record.session_token.as_ref().map(stytch_connected_apps::Credential::expose).unwrap())
+            .unwrap()
     }
 }
 
@@ -132,13 +133,13 @@ async fn a_jwt_only_session_never_resolves_to_another_members_record() {
     // admin's session (both have the session id of an empty token), or it would revoke with the admin's rights.
     let jwt_only = |member: &str| MemberSessionRecord {
         session_token: None,
-        session_jwt: Some(mint_session_jwt(SEED_PROJECT_ID, SEED_ORGANIZATION, member, "")),
+        session_jwt: Some(mint_session_jwt(SEED_PROJECT_ID, SEED_ORGANIZATION, member, "").into()),
         organization_id: SEED_ORGANIZATION.into(),
         member_id: member.into(),
     };
     let mut fixture = Fixture::seed();
     fixture.sessions = vec![jwt_only(SEED_ADMIN), jwt_only(SEED_MEMBER)];
-    let member_jwt = fixture.sessions[1].session_jwt.clone().unwrap();
+    let member_jwt = fixture.sessions[1].session_jwt.clone().unwrap().into_exposed();
     let emulator = Emulator::start(fixture).await.unwrap();
     let client = emulator.client().unwrap();
     let as_member = client.with_member_session(MemberSession::jwt(&member_jwt).unwrap());

@@ -127,8 +127,8 @@ async fn every_emulator_answer_validates_against_the_specs() {
     let (b2b, consumer) = (b2b_spec(), consumer_spec());
     let fixture = Fixture::seed();
     let emulator = Emulator::start(fixture.clone()).await.unwrap();
-    let member_token = fixture.session_of(SEED_MEMBER).unwrap().session_token.clone().unwrap();
-    let foreign_jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let member_token = fixture.session_of(SEED_MEMBER).unwrap().session_token.clone().unwrap().into_exposed();
+    let foreign_jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
     let (org, admin, app, user) = (SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, SEED_USER);
     let b1 = "/v1/b2b/organizations/{organization_id}/connected_apps";
     let b2 = "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}";
@@ -243,7 +243,7 @@ async fn authenticate_answers_carry_every_field_the_full_upstream_schemas_requir
         .user("user-test-no-email", Some("crm-42"))
         .user_session("session-token-no-email", "user-test-no-email");
     let emulator = Emulator::start(fixture.clone()).await.unwrap();
-    let other_admin_jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let other_admin_jwt = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
     let check = json!({"organization_id": SEED_ORGANIZATION, "resource_id": "stytch.member", "action": "*"});
     let b2b_path = "/v1/b2b/sessions/authenticate";
     let consumer_path = "/v1/sessions/authenticate";

@@ -19,7 +19,7 @@ fn endpoints(emulator: &Emulator) -> Vec<Endpoint> {
 #[tokio::test]
 async fn an_admin_jwt_needs_one_request_per_call() {
     let (emulator, fixture) = start().await;
-    let jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let jwt = fixture.session_of(SEED_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
     let client = emulator.client().unwrap();
     let me = client.as_member(MemberSession::jwt(jwt).unwrap());
 
@@ -83,7 +83,7 @@ async fn unknown_tokens_and_forged_jwts_get_nothing() {
 
     // The globex admin's JWT with its claims rewritten to name acme's admin: its signature no longer matches, so
     // local verification refuses it and nothing is sent; asked of Stytch (here, the emulator), it is unknown.
-    let real = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap();
+    let real = fixture.session_of(SEED_OTHER_ADMIN).unwrap().session_jwt.clone().unwrap().into_exposed();
     let parts: Vec<&str> = real.split('.').collect();
     let decode = |part: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap();
     let mut claims: serde_json::Value = serde_json::from_slice(&decode(parts[1])).unwrap();
@@ -118,7 +118,9 @@ async fn a_user_session_token_or_jwt_lists_and_revokes_the_users_apps() {
     let client = emulator.client().unwrap();
     let record = fixture.user_session_of(SEED_USER).unwrap();
 
-    let by_jwt = client.as_user(UserSession::jwt(record.session_jwt.as_deref().unwrap()).unwrap());
+    let by_jwt = client.as_user(
+        UserSession::jwt(record.session_jwt.as_ref().map(stytch_connected_apps::Credential::expose).unwrap()).unwrap(),
+    );
     assert_eq!(by_jwt.user_id().await.unwrap(), SEED_USER);
     assert_eq!(by_jwt.connected_apps().await.unwrap().connected_apps.len(), 1);
     let by_jwt = by_jwt.verification(SessionVerification::Remote);

@@ -31,6 +31,7 @@ mod jwks_cache;
 mod jwks_endpoints;
 mod jwt_forged;
 mod mock_helpers;
+mod model_credentials;
 mod properties;
 mod redaction;
 mod secrets;
