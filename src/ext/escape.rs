@@ -55,6 +55,10 @@ impl fmt::Debug for Escaped<'_> {
 /// spaces and joiners, soft hyphen, tags...) and the fillers that draw nothing, which would make two different texts
 /// look the same or show one in another order than it is stored.
 fn needs_escape(c: char) -> bool {
+    if c.is_ascii() {
+        // Most text: only C0 and DEL (the ranges below are all outside ASCII).
+        return c.is_ascii_control();
+    }
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || INVISIBLE.iter().any(|range| range.contains(&c))
 }
 

@@ -160,6 +160,18 @@ impl Scrubber {
         // value must not hide it: `\nZAY...` decodes to a newline and `ZAY...`) and as a reader decodes it (JSON
         // escapes undone), and cut out of the text as written.
         let mut spans = self.known_spans(&out, cut_off);
+        if !out.contains('\\') {
+            // No escape: the text a reader decodes is the text as written, so the decoded view and the unescaped
+            // check below would repeat this search. With nothing found, the text holds nothing known: done.
+            if spans.is_empty() {
+                return out;
+            }
+            let out = replace_spans(&out, spans);
+            if self.holds_any(&out) {
+                return format!("{REDACTED} (the text repeats a credential)");
+            }
+            return out;
+        }
         let decoded = Decoded::new(&out);
         spans.extend(self.known_spans(&decoded.text, cut_off).into_iter().map(|span| decoded.raw(span)));
         let out = replace_spans(&out, spans);
@@ -332,7 +344,7 @@ fn scan_text(text: &str, found: &mut Found) {
             i += 1;
             continue;
         }
-        let (end, word) = read_word(bytes, i);
+        let (end, word) = read_word(text, i);
         let word_start = i;
         i = end;
         if let Some(after) = scheme_credential(text, &word, end, found) {
@@ -396,8 +408,15 @@ fn scheme_credential(text: &str, word: &str, end: usize, found: &mut Found) -> O
 }
 
 /// A word (letters, digits, `_`, `-`, and `\u0073`-style escapes of those) starting at `start`: where it ends, and
-/// the word, escapes decoded.
-fn read_word(bytes: &[u8], start: usize) -> (usize, String) {
+/// the word, escapes decoded. A word without escapes (almost every one) is borrowed, not copied.
+fn read_word(text: &str, start: usize) -> (usize, Cow<'_, str>) {
+    let bytes = text.as_bytes();
+    let plain_end = start + bytes[start..].iter().take_while(|&&b| is_word(b)).count();
+    if escaped_word_char(bytes, plain_end).is_none() {
+        // Word bytes are ASCII, and `start` follows a non-word byte or begins the text: both ends are character
+        // boundaries, so the slice cannot fail; `get` keeps it panic-free all the same.
+        return (plain_end, Cow::Borrowed(text.get(start..plain_end).unwrap_or_default()));
+    }
     let mut word = String::new();
     let mut i = start;
     loop {
@@ -406,7 +425,7 @@ fn read_word(bytes: &[u8], start: usize) -> (usize, String) {
         } else if let Some(c) = escaped_word_char(bytes, i) {
             (c, 6)
         } else {
-            return (i, word);
+            return (i, Cow::Owned(word));
         };
         word.push(c);
         i += width;
@@ -886,5 +905,41 @@ mod tests {
         assert!(matches!(secrets.scrub("request-id-1", &[]), Cow::Borrowed("request-id-1")));
         assert_eq!(secrets.scrub(&format!("id-{TOKEN}"), &[]), "id-<redacted>");
         assert_eq!(secrets.scrub(JWT, &[]), "<redacted>");
+    }
+}
+
+/// The allocation-free `is_credential_key` against the comparison as it was first written.
+#[cfg(test)]
+mod credential_key_tests {
+    use super::is_credential_key;
+    use crate::ext::credential_keys::{CREDENTIAL_ENDINGS, CREDENTIAL_KEYS, normalize};
+    use proptest::prelude::*;
+
+    /// The comparison as it was written before it was made allocation-free: the reference.
+    fn reference(key: &str) -> bool {
+        let tail = key.char_indices().rev().nth(63).map_or(key, |(at, _)| &key[at..]);
+        let key = normalize(tail);
+        CREDENTIAL_KEYS.iter().chain(CREDENTIAL_ENDINGS).any(|name| key.ends_with(name))
+    }
+
+    #[test]
+    fn every_name_and_its_variants_match_as_before() {
+        for name in CREDENTIAL_KEYS.iter().chain(CREDENTIAL_ENDINGS) {
+            let upper = name.to_ascii_uppercase();
+            let dashed = name.replace('_', "-");
+            for key in [name.to_string(), upper, dashed, format!("x{name}"), format!("{name}x"), name[1..].to_owned()] {
+                assert_eq!(is_credential_key(&key), reference(&key), "{key}");
+            }
+        }
+        for key in ["", "-", "é", "tokén", "TOKEN", "Session-JWT", "ToKeN\u{301}", "hash", "ash", "code"] {
+            assert_eq!(is_credential_key(key), reference(key), "{key}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_key_matches_as_before(key in "[a-zA-Z_\\-éİK\u{212a}0-9 ]{0,80}(token|jwt|secret|hash|code|cookie|)") {
+            prop_assert_eq!(is_credential_key(&key), reference(&key));
+        }
     }
 }
