@@ -35,7 +35,67 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
     let tokens = without_panic(|| generator.generate_tokens(&spec))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     credential_fields(&mut file)?;
+    redact_operation_builders(&mut file)?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The operation builders (`builder::ApiOrganizationV1ConnectedApps`, ...) hold a member session given to
+/// `.x_stytch_member_session(..)` as a plain `String`, and derive `Debug`: each with a credential-shaped field gets
+/// a `Debug` of its own instead, which prints `<redacted>` for that field. (Their fields are private and feed the
+/// request's headers, so their type stays; what a user can log is the builder.)
+fn redact_operation_builders(file: &mut syn::File) -> Result<(), String> {
+    let changed = |what: &str| format!("progenitor's output changed shape ({what}); see openapi/codegen.rs");
+    let builders = module_items(&mut file.items, "builder").ok_or_else(|| changed("no top-level `mod builder`"))?;
+    let mut added: Vec<syn::Item> = Vec::new();
+    for item in builders.iter_mut() {
+        let syn::Item::Struct(builder) = item else { continue };
+        let syn::Fields::Named(fields) = &builder.fields else { continue };
+        let names: Vec<syn::Ident> = fields.named.iter().filter_map(|field| field.ident.clone()).collect();
+        if !names.iter().any(|name| credential_keys::is_credential_key(&name.to_string())) {
+            continue;
+        }
+        if !without_derived_debug(&mut builder.attrs)? {
+            return Err(changed(&format!("builder {} does not derive Debug", builder.ident)));
+        }
+        let ident = &builder.ident;
+        let label = ident.to_string();
+        let (impl_generics, type_generics, where_clause) = builder.generics.split_for_impl();
+        let entries = names.iter().map(|name| {
+            let label = name.to_string();
+            if credential_keys::is_credential_key(&label) {
+                quote::quote!(.field(#label, &::std::format_args!("<redacted>")))
+            } else {
+                quote::quote!(.field(#label, &self.#name))
+            }
+        });
+        added.push(syn::parse_quote! {
+            impl #impl_generics ::std::fmt::Debug for #ident #type_generics #where_clause {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label) #(#entries)* .finish()
+                }
+            }
+        });
+    }
+    builders.extend(added);
+    Ok(())
+}
+
+/// Removes `Debug` from the `#[derive(..)]` lists in `attrs`; whether there was one.
+fn without_derived_debug(attrs: &mut [syn::Attribute]) -> Result<bool, String> {
+    use syn::punctuated::Punctuated;
+    let mut removed = false;
+    for attribute in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let derived = attribute
+            .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .map_err(|e| format!("a derive list that does not parse: {e}"))?;
+        let kept: Vec<&syn::Path> =
+            derived.iter().filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug")).collect();
+        if kept.len() < derived.len() {
+            removed = true;
+            *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
+    Ok(removed)
 }
 
 /// Gives every model field whose JSON name is credential-shaped (`credential_keys::is_credential_key`, the list

@@ -5,7 +5,8 @@
 //! The walk is complete by construction: every schema of the vendored spec with such a property (the generated
 //! models) and every handwritten `pub struct` under `src/` with such a field must have a case below, or the first
 //! test fails naming it. Each case reads a real instance (the seed documents' example bodies where there is one)
-//! with a distinct planted value under every credential-shaped key, wherever it is nested.
+//! with a distinct planted value under every credential-shaped key, wherever it is nested. The generated request
+//! builders, which hold a member session header as given, print every field but that one.
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -278,4 +279,87 @@ async fn the_authenticate_answers_a_user_would_log_print_no_session() {
     let wire = serde_json::to_value(&answer).unwrap();
     assert_eq!(wire["session_jwt"], answer.session_jwt.expose());
     assert_eq!(serde_json::to_value(&user_answer).unwrap()["session_token"], user_answer.session_token.expose());
+}
+
+/// Every operation of the vendored spec with a credential-shaped header parameter.
+fn spec_operations_with_credential_headers() -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi/stytch-b2b-connected-apps.yaml");
+    let spec: serde_norway::Value = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut found = BTreeSet::new();
+    for (_, item) in spec["paths"].as_mapping().unwrap() {
+        for (_, operation) in item.as_mapping().unwrap() {
+            let parameters = operation.get("parameters").and_then(|p| p.as_sequence()).cloned().unwrap_or_default();
+            if parameters.iter().any(|p| p["in"] == "header" && is_credential_key(p["name"].as_str().unwrap())) {
+                found.insert(operation["operationId"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// The generated request builders hold the member session as given to `.x_stytch_member_session(..)` until they
+/// send: logging one with `{:?}` shows every other field but never a session.
+#[test]
+fn the_generated_request_builders_never_print_a_session() {
+    let (token, jwt) =
+        ("session-token-in-a-builder-9Kq2", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtIn0.c2lnbmF0dXJlLWJ1aWxkZXI");
+    let client =
+        stytch_connected_apps::Client::builder("project-test-builders", "secret-test-builders-Zx81").build().unwrap();
+    let generated = client.generated();
+    let shown = [
+        (
+            "api_organization_v1_ConnectedApps",
+            format!(
+                "{:?}",
+                generated
+                    .api_organization_v1_connected_apps()
+                    .organization_id("org-shown")
+                    .x_stytch_member_session(token)
+                    .x_stytch_member_session_jwt(jwt)
+            ),
+        ),
+        (
+            "api_organization_v1_GetConnectedApp",
+            format!(
+                "{:#?}",
+                generated
+                    .api_organization_v1_get_connected_app()
+                    .organization_id("org-shown")
+                    .x_stytch_member_session(token)
+                    .x_stytch_member_session_jwt(jwt)
+            ),
+        ),
+        (
+            "api_organization_v1_organizations_members_GetConnectedApps",
+            format!(
+                "{:?}",
+                generated
+                    .api_organization_v1_organizations_members_get_connected_apps()
+                    .organization_id("org-shown")
+                    .x_stytch_member_session(token)
+                    .x_stytch_member_session_jwt(jwt)
+            ),
+        ),
+        (
+            "api_organization_v1_organizations_members_connected_apps_Revoke",
+            format!(
+                "{:#?}",
+                generated
+                    .api_organization_v1_organizations_members_connected_apps_revoke()
+                    .organization_id("org-shown")
+                    .x_stytch_member_session(token)
+                    .x_stytch_member_session_jwt(jwt)
+            ),
+        ),
+    ];
+    let listed: BTreeSet<String> = shown.iter().map(|(operation, _)| operation.to_string()).collect();
+    assert_eq!(listed, spec_operations_with_credential_headers(), "an operation takes a session header: add it here");
+    for (operation, shown) in &shown {
+        assert!(!shown.contains(token) && !shown.contains(jwt) && !shown.contains("9Kq2"), "{operation}: {shown}");
+        assert!(shown.contains("org-shown") && shown.contains("<redacted>"), "{operation}: {shown}");
+    }
+    // The authenticate request's body: its builder holds the session as a `Credential`.
+    let body = ApiB2bSessionV1AuthenticateRequest { session_token: Some(token.into()), ..Default::default() };
+    let shown = format!("{:?}", generated.api_b2b_session_v1_authenticate().body(body));
+    assert!(!shown.contains(token) && shown.contains(REDACTED), "{shown}");
 }
