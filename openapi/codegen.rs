@@ -117,6 +117,22 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
     // (model, field) -> (the type it had, the type it has now)
     let mut retyped = std::collections::BTreeMap::new();
     for item in types.iter_mut() {
+        if let syn::Item::Enum(choice) = item {
+            // A variant with named fields is a model too; none is generated today, and retyping one is not written:
+            // refuse rather than let its credential print.
+            for variant in &choice.variants {
+                let syn::Fields::Named(fields) = &variant.fields else { continue };
+                if let Some(field) = fields.named.iter().find(|f| credential_keys::is_credential_key(&json_name(f))) {
+                    return Err(format!(
+                        "{}::{}.{} is credential-shaped, in an enum variant the post-pass does not retype: extend \
+                         credential_fields in openapi/codegen.rs",
+                        choice.ident,
+                        variant.ident,
+                        json_name(field)
+                    ));
+                }
+            }
+        }
         let syn::Item::Struct(model) = item else { continue };
         let syn::Fields::Named(fields) = &mut model.fields else { continue };
         for field in fields.named.iter_mut() {

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
+use crate::ext::key_cache::CacheTimings;
 use crate::ext::redact::Secrets;
 use crate::ext::transport::ClientState;
 use crate::ext::verification::{VerificationSettings, Verifier};
@@ -252,7 +253,14 @@ impl ClientBuilder {
         Ok(Client::from_parts(
             crate::generated::Client::new_with_client(&base_url, http, state),
             self.project_id.into(),
-            Arc::new(Verifier::new(self.verification)),
+            Arc::new(Verifier::new(VerificationSettings {
+                // A key fetch runs with the client's deadline: one still running a second past it is stuck.
+                timings: CacheTimings {
+                    stuck_after: self.deadline.saturating_add(Duration::from_secs(1)),
+                    ..self.verification.timings
+                },
+                ..self.verification
+            })),
         ))
     }
 }

@@ -5,15 +5,22 @@
 //!   needs it waits for its outcome (each until its own deadline), a failure included, so an outage is not
 //!   multiplied by the number of callers, and a caller that gives up cancels nothing.
 //! - **Stale keys keep verifying**: once the keys are older than the refresh interval, the call that notices
-//!   starts a refresh in the background and verifies with the keys it has. After a failed fetch, neither a
-//!   refresh nor a first fetch is tried again within the cooldown.
-//! - **Unknown `kid`**: one refetch (a rotation shows up at once), then none for the cooldown, so a flood of
-//!   forged `kid`s costs at most one JWKS request per cooldown besides the refreshes. A lookup is answered only by
-//!   a fetch that started after it missed: one that joined an older fetch (a refresh, or a cold fetch someone else
-//!   started) and still misses asks again, and so gets the refetch or the cooldown's answer, never the older
-//!   fetch's word.
+//!   starts a refresh in the background and verifies with the keys it has. After a failed fetch, no fetch at all
+//!   (first fetch, refresh, or refetch for an unknown `kid`) is tried again within the cooldown: meanwhile a miss
+//!   gets that failure.
+//! - **Unknown `kid`**: one refetch (a rotation shows up at once), then none for the cooldown. A lookup that
+//!   joined a fetch started before it missed (a refresh, a cold fetch or a refetch someone else started, whose
+//!   keys may predate a rotation) and still misses is owed a fetch started after it: it asks again, and the
+//!   cooldown still allows one follow-up refetch for such lookups. So a flood of forged `kid`s costs at most two
+//!   JWKS requests per cooldown besides the refreshes, and every lookup is answered by a fetch that started after
+//!   it missed, except one that misses within the cooldown of a refetch (and of its follow-up) that had already
+//!   ended when it asked: it is refused at once, and a key first served in that window verifies once the
+//!   cooldown is over (at most 30 s by default).
 //! - **A fetch stops counting as running in the same instant its outcome is published** (both under the state
 //!   lock), so no lookup can join a fetch that has already ended.
+//! - **Lost fetches**: a fetch whose task was dropped with its runtime, or that is still running past the client's
+//!   deadline (its runtime is idle or blocked: a live fetch gives up by then), is forgotten; a lookup waiting for it
+//!   asks again (at most three waits in all), so a fetch stranded on another runtime holds nobody past that.
 //! - **Outages**: a failed fetch keeps the keys already known; a 200 with no usable key keeps them too.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -57,6 +64,9 @@ pub(crate) struct CacheTimings {
     pub(crate) refresh_after: Duration,
     /// After an unknown-`kid` refetch, or a failed fetch, no other for this long.
     pub(crate) cooldown: Duration,
+    /// A fetch still running after this long is stuck (its task is no longer driven: its runtime is idle or
+    /// blocked), since the fetch itself gives up by the client's deadline: it is forgotten, and a new one may start.
+    pub(crate) stuck_after: Duration,
 }
 
 /// A JWKS body, read leniently: each key is judged on its own by [`KeySet::from_jwks`].
@@ -90,6 +100,8 @@ struct State {
     last_failure: Option<(Arc<Error>, Instant)>,
     /// When the last refetch for an unknown `kid` started.
     unknown_kid_refetch_at: Option<Instant>,
+    /// When the last follow-up refetch started (see [`KeyCache::on_miss`]).
+    follow_up_at: Option<Instant>,
     /// The fetch running now, if any. There is never more than one; it is cleared when its outcome is published.
     fetch: Option<Fetch>,
 }
@@ -108,6 +120,14 @@ pub(crate) struct KeyCache {
     source: KeySource,
     timings: CacheTimings,
     state: Mutex<State>,
+}
+
+/// How a wait for a fetch ended (its failure, or the caller's deadline, is an error).
+enum Waited {
+    /// The fetch published an outcome: look again.
+    Done,
+    /// The fetch ended without one, or is stuck: ask again.
+    Lost,
 }
 
 /// What a lookup that missed must do.
@@ -139,7 +159,7 @@ impl KeyCache {
         deadline: Option<Instant>,
     ) -> Result<Arc<DecodingKey>, Error> {
         let asked_at = Instant::now();
-        let miss = {
+        let mut miss = {
             let mut state = self.state();
             if let Some(key) = state.keys.get(kid) {
                 if self.refresh_due(&mut state) {
@@ -148,58 +168,87 @@ impl KeyCache {
                 }
                 return Ok(key);
             }
-            self.on_miss(&mut state, what, client)
+            self.on_miss(&mut state, what, client, None)
         };
-        let fetch = match miss {
-            Miss::Fail(error) => return Err(error),
-            Miss::Wait(fetch) => fetch,
-        };
-        let joined_older = fetch.started_at < asked_at;
-        self.wait(fetch, deadline).await?;
-        let miss = {
+        // At most three waits: the fetch this lookup started or joined; if that one started before the lookup
+        // missed (its keys may predate a rotation), or ended without an outcome (stuck, or dropped with its
+        // runtime), a fetch started since; and once more if that one too was lost.
+        let mut lost = false;
+        for _ in 0..3 {
+            let fetch = match miss {
+                Miss::Fail(error) => return Err(error),
+                Miss::Wait(fetch) => fetch,
+            };
+            let joined_older = fetch.started_at < asked_at;
+            let waited = self.wait(fetch, deadline).await?;
             let mut state = self.state();
-            match state.keys.get(kid) {
-                Some(key) => return Ok(key),
-                // The fetch this lookup waited for started before it missed: its keys may predate a rotation.
-                // Asking again starts the unknown-`kid` refetch (or joins one that started since, or gets the
-                // cooldown's answer). Any fetch running now started after this lookup missed.
-                None if joined_older => self.on_miss(&mut state, what, client),
-                None => return Err(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
+            if let Some(key) = state.keys.get(kid) {
+                return Ok(key);
             }
-        };
-        match miss {
-            Miss::Fail(error) => return Err(error),
-            Miss::Wait(fetch) => self.wait(fetch, deadline).await?,
+            lost = matches!(waited, Waited::Lost);
+            miss = match waited {
+                Waited::Lost => self.on_miss(&mut state, what, client, Some(asked_at)),
+                Waited::Done if joined_older => self.on_miss(&mut state, what, client, Some(asked_at)),
+                // A fetch that started after this lookup missed has answered: the key set has no such key.
+                Waited::Done => return Err(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
+            };
         }
-        self.state().keys.get(kid).ok_or_else(|| JwtError::new(what, JwtErrorKind::UnknownKey).into())
+        Err(match lost {
+            // Three fetches in a row ended without an outcome: their runtimes are going away.
+            true => Error::Transport(TransportError::abandoned(self.source.operation().id)),
+            false => JwtError::new(what, JwtErrorKind::UnknownKey).into(),
+        })
     }
 
     /// Decides what a lookup that found no key does: join the running fetch, start the first one or a refetch
     /// for an unknown `kid`, or answer at once (a recent failure, or the unknown-`kid` cooldown).
-    fn on_miss(self: &Arc<Self>, state: &mut State, what: &'static str, client: &Client) -> Miss {
-        if let Some(running) = running(state) {
+    ///
+    /// `asked_again` is when the lookup first missed, if it is asking again after waiting for a fetch that started
+    /// before that (or that was lost): the cooldown then still allows one follow-up refetch, if the refetch that
+    /// set it also started before the lookup missed (a fetch started later has answered it already). One
+    /// follow-up per cooldown: a flood of unknown `kid`s costs at most two refetches per cooldown.
+    fn on_miss(
+        self: &Arc<Self>,
+        state: &mut State,
+        what: &'static str,
+        client: &Client,
+        asked_again: Option<Instant>,
+    ) -> Miss {
+        if let Some(running) = running(state, self.timings.stuck_after) {
             return Miss::Wait(running);
         }
         let recently = |at: Option<Instant>| at.is_some_and(|at| at.elapsed() < self.timings.cooldown);
+        let failed_recently = state.last_failure.as_ref().filter(|(_, at)| recently(Some(*at)));
         if state.fetched_at.is_none() {
             // No keys yet. After a failure, the next attempt waits for the cooldown; meanwhile, the same failure.
-            return match &state.last_failure {
-                Some((failure, at)) if recently(Some(*at)) => Miss::Fail(Error::Jwks(failure.clone())),
-                _ => self.start_fetch(state, client),
+            return match failed_recently {
+                Some((failure, _)) => Miss::Fail(Error::Jwks(failure.clone())),
+                None => self.start_fetch(state, client),
             };
         }
-        if recently(state.unknown_kid_refetch_at) {
-            return Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into());
+        // Known keys, but the JWKS failed within the cooldown: no refetch yet (the key set cannot be checked now).
+        if let Some((failure, _)) = failed_recently {
+            return Miss::Fail(Error::Jwks(failure.clone()));
         }
-        state.unknown_kid_refetch_at = Some(Instant::now());
-        self.start_fetch(state, client)
+        if !recently(state.unknown_kid_refetch_at) {
+            state.unknown_kid_refetch_at = Some(Instant::now());
+            return self.start_fetch(state, client);
+        }
+        let owed = asked_again.is_some_and(|asked| state.unknown_kid_refetch_at.is_some_and(|at| at < asked));
+        if owed && !recently(state.follow_up_at) {
+            state.follow_up_at = Some(Instant::now());
+            return self.start_fetch(state, client);
+        }
+        Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into())
     }
 
     /// Keys older than the refresh interval, no fetch running, and no failed fetch within the cooldown.
     fn refresh_due(&self, state: &mut State) -> bool {
         let Some(fetched_at) = state.fetched_at else { return false };
         let failed_recently = state.last_failure.as_ref().is_some_and(|(_, at)| at.elapsed() < self.timings.cooldown);
-        running(state).is_none() && !failed_recently && fetched_at.elapsed() >= self.timings.refresh_after
+        running(state, self.timings.stuck_after).is_none()
+            && !failed_recently
+            && fetched_at.elapsed() >= self.timings.refresh_after
     }
 
     /// Starts the one fetch, in a task of its own. `state.fetch` holds it until its outcome is published (or its
@@ -222,22 +271,32 @@ impl KeyCache {
         Miss::Wait(fetch)
     }
 
-    /// Waits for a fetch's outcome, until `deadline` (if any).
-    async fn wait(&self, fetch: Fetch, deadline: Option<Instant>) -> Result<(), Error> {
+    /// Waits for a fetch's outcome, until `deadline` (if any): [`Waited::Done`] once it has one (a failure is the
+    /// error), [`Waited::Lost`] if it ended without one (dropped with its runtime) or is stuck.
+    async fn wait(&self, fetch: Fetch, deadline: Option<Instant>) -> Result<Waited, Error> {
         let operation = self.source.operation().id;
+        let stuck_at = fetch.started_at.checked_add(self.timings.stuck_after);
         let mut outcome = fetch.outcome;
         let finished = outcome.wait_for(Option::is_some);
-        let outcome = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), finished)
-                .await
-                .map_err(|_| Error::Transport(TransportError::deadline_while_waiting(operation)))?,
+        let limit = match (deadline, stuck_at) {
+            (Some(deadline), Some(stuck)) => Some(deadline.min(stuck)),
+            (deadline, stuck) => deadline.or(stuck),
+        };
+        let outcome = match limit {
+            Some(limit) => match tokio::time::timeout_at(limit.into(), finished).await {
+                Ok(outcome) => outcome,
+                Err(_) if deadline.is_some_and(|deadline| deadline <= limit) => {
+                    return Err(Error::Transport(TransportError::deadline_while_waiting(operation)));
+                }
+                Err(_) => return Ok(Waited::Lost), // stuck: `running` forgets it from now on
+            },
             None => finished.await,
         };
         match outcome.as_deref() {
-            Ok(Some(Ok(()))) => Ok(()),
+            Ok(Some(Ok(()))) => Ok(Waited::Done),
             Ok(Some(Err(failure))) => Err(Error::Jwks(failure.clone())),
             // The fetch's task ended without an outcome (dropped with its runtime).
-            Ok(None) | Err(_) => Err(Error::Transport(TransportError::abandoned(operation))),
+            Ok(None) | Err(_) => Ok(Waited::Lost),
         }
     }
 
@@ -280,11 +339,14 @@ impl KeyCache {
 }
 
 /// The fetch running now, if any. One whose task ended without an outcome (dropped before it ran, with its
-/// runtime), or that has an outcome already, is not running: it is forgotten here, so that it can neither block
-/// every later fetch nor be waited on for an answer it gave before the lookup missed.
-fn running(state: &mut State) -> Option<Fetch> {
+/// runtime), one that has an outcome already, and one running for `stuck_after` or longer (its task is no longer
+/// driven) are not running: they are forgotten here, so that they can neither block every later fetch nor be
+/// waited on for an answer given before the lookup missed.
+fn running(state: &mut State, stuck_after: Duration) -> Option<Fetch> {
     let fetch = state.fetch.as_ref()?;
-    let alive = fetch.outcome.borrow().is_none() && fetch.outcome.has_changed().is_ok();
+    let alive = fetch.outcome.borrow().is_none()
+        && fetch.outcome.has_changed().is_ok()
+        && fetch.started_at.elapsed() < stuck_after;
     if alive {
         Some(fetch.clone())
     } else {

@@ -59,6 +59,8 @@ impl Default for VerificationSettings {
             timings: CacheTimings {
                 refresh_after: DEFAULT_JWKS_REFRESH_INTERVAL,
                 cooldown: DEFAULT_JWKS_REFETCH_COOLDOWN,
+                // Set from the client's deadline when it is built.
+                stuck_after: crate::ext::config::DEFAULT_DEADLINE,
             },
         }
     }

@@ -326,3 +326,200 @@ async fn a_new_kid_that_joined_an_older_fetch_is_answered_by_a_refetch() {
     assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::UnknownKey), "{err}");
     assert_eq!(server.hits(), 2);
 }
+
+/// A JWKS server on 127.0.0.1 whose key set a test changes, and whose answers it can hold: each answer's keys are
+/// read when the request arrives, then the answer waits for a permit while held.
+struct HeldJwks {
+    url: String,
+    keys: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    gate: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<tokio::sync::Semaphore>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl HeldJwks {
+    async fn start(keys: Vec<SigningKey>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let keys = std::sync::Arc::new(std::sync::Mutex::new(keys.iter().map(SigningKey::jwk).collect::<Vec<_>>()));
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let gate = std::sync::Arc::new(std::sync::Mutex::new(None::<std::sync::Arc<tokio::sync::Semaphore>>));
+        let (served, counted, held) = (keys.clone(), requests.clone(), gate.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (served, counted, held) = (served.clone(), counted.clone(), held.clone());
+                tokio::spawn(async move {
+                    let mut request = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let keys = served.lock().unwrap().clone();
+                    let body =
+                        json!({"keys": keys, "request_id": "request-id-test-jwks", "status_code": 200}).to_string();
+                    counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let gate = held.lock().unwrap().clone();
+                    if let Some(gate) = gate {
+                        gate.acquire().await.unwrap().forget();
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        Self { url, keys, requests, gate, task }
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn until_requests(&self, n: usize) {
+        for _ in 0..1000 {
+            if self.requests() >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        panic!("{} JWKS requests, not {n}", self.requests());
+    }
+
+    fn serve(&self, key: SigningKey) {
+        self.keys.lock().unwrap().push(key.jwk());
+    }
+
+    fn hold(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
+        let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+        *self.gate.lock().unwrap() = Some(gate.clone());
+        gate
+    }
+
+    fn release(&self, gate: &tokio::sync::Semaphore) {
+        *self.gate.lock().unwrap() = None;
+        gate.add_permits(1000);
+    }
+}
+
+impl Drop for HeldJwks {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn is_unknown_key<T: std::fmt::Debug>(result: &Result<T, stytch_connected_apps::Error>) -> bool {
+    result.as_ref().err().and_then(|e| e.as_jwt()).is_some_and(|e| e.kind == JwtErrorKind::UnknownKey)
+}
+
+/// A forged `kid` starts a refetch; the server reads its key set ([k0]) and holds the answer; the key rotates
+/// (k1 served and signing); a k1 JWT joins the refetch, which then answers [k0]. That refetch started before the
+/// k1 lookup missed: a follow-up refetch answers it, and the k1 JWT verifies. The forged one stays refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_kid_that_joined_a_refetch_started_before_the_rotation_is_answered_by_a_follow_up() {
+    let emulator = start().await;
+    let server = HeldJwks::start(vec![SigningKey::generation(0)]).await;
+    let client = emulator.client_builder().base_url(&server.url).build().unwrap();
+    client.verify_member_jwt(&emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap()).await.unwrap();
+
+    let gate = server.hold();
+    let forged = emulator.issue_flawed_member_jwt(SEED_ADMIN_SESSION, JwtFlaw::UnknownKey).unwrap();
+    let forged_call = tokio::spawn({
+        let client = client.clone();
+        async move { client.verify_member_jwt(&forged).await }
+    });
+    server.until_requests(2).await; // the refetch has read [k0]
+    server.serve(emulator.rotate_signing_key());
+    let rotated = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    let rotated_call = tokio::spawn({
+        let client = client.clone();
+        async move { client.verify_member_jwt(&rotated).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await; // it has joined the refetch
+    server.release(&gate);
+
+    assert!(is_unknown_key(&forged_call.await.unwrap()));
+    let verified = rotated_call.await.unwrap();
+    assert!(verified.is_ok(), "a JWT signed with a key the server served when it asked: {verified:?}");
+    assert_eq!(server.requests(), 3, "the first fetch, the refetch and one follow-up");
+}
+
+/// The limit, as documented: a lookup that misses within the cooldown of a refetch that had already ended when it
+/// asked is refused at once (a flood of forged `kid`s must not buy a request each), and the key verifies as soon
+/// as the cooldown is over. Two forged `kid`s in that window cost nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn within_the_cooldown_of_an_ended_refetch_a_new_kid_is_refused_until_the_cooldown_ends() {
+    let emulator = start().await;
+    let server = HeldJwks::start(vec![SigningKey::generation(0)]).await;
+    let cooldown = Duration::from_millis(400);
+    let client = emulator.client_builder().base_url(&server.url).jwks_refetch_cooldown(cooldown).build().unwrap();
+    client.verify_member_jwt(&emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap()).await.unwrap();
+    let forged = emulator.issue_flawed_member_jwt(SEED_ADMIN_SESSION, JwtFlaw::UnknownKey).unwrap();
+    assert!(is_unknown_key(&client.verify_member_jwt(&forged).await));
+    server.serve(emulator.rotate_signing_key());
+    let rotated = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    assert!(is_unknown_key(&client.verify_member_jwt(&rotated).await));
+    assert!(is_unknown_key(&client.verify_member_jwt(&forged).await));
+    assert_eq!(server.requests(), 2);
+    tokio::time::sleep(cooldown).await;
+    client.verify_member_jwt(&rotated).await.unwrap();
+    assert_eq!(server.requests(), 3);
+}
+
+/// A fetch spawned on a runtime that nobody drives any more (a current-thread runtime kept after its `block_on`
+/// ended at the caller's deadline) holds nobody past the client's deadline: a caller on another runtime with a
+/// longer deadline waits until then, and gets the key from a fetch of its own.
+#[test]
+fn a_fetch_stranded_on_an_idle_runtime_holds_nobody_past_the_clients_deadline() {
+    let main = tokio::runtime::Runtime::new().unwrap();
+    let (emulator, server) =
+        main.block_on(async { (start().await, HeldJwks::start(vec![SigningKey::generation(0)]).await) });
+    let jwt = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    let client = emulator.client_builder().base_url(&server.url).deadline(Duration::from_millis(300)).build().unwrap();
+    let gate = server.hold();
+    let idle = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let stranded = std::time::Instant::now();
+    assert!(idle.block_on(client.verify_member_jwt(&jwt)).is_err(), "the held answer outlasts the deadline");
+    server.release(&gate); // the server would answer now; the fetch's task is on `idle`, which nobody drives
+    let session = stytch_connected_apps::MemberSession::jwt(&jwt).unwrap();
+    let identity = main.block_on(client.as_member(session).deadline(Duration::from_secs(10)).identity());
+    assert_eq!(identity.unwrap().member_id, SEED_ADMIN);
+    // Held past the client's deadline (300 ms, plus 1 s: a live fetch has given up by then), not the caller's.
+    let waited = stranded.elapsed();
+    assert!(waited >= Duration::from_millis(1300) && waited < Duration::from_secs(5), "{waited:?}");
+    assert_eq!(server.requests(), 2);
+    drop(idle);
+}
+
+/// With keys cached and the JWKS failing, a miss gets that failure for the cooldown rather than another request.
+#[tokio::test]
+async fn with_the_jwks_failing_an_unknown_kid_gets_the_failure_without_another_request() {
+    let emulator = start().await;
+    let client = emulator
+        .client_builder()
+        .retry_policy(RetryPolicy::disabled())
+        .jwks_refresh_interval(Duration::ZERO) // the next verification refreshes in the background
+        .build()
+        .unwrap();
+    let jwt = emulator.issue_member_jwt(SEED_ADMIN_SESSION).unwrap();
+    client.verify_member_jwt(&jwt).await.unwrap();
+    emulator.script(Endpoint::MemberJwks, [Fault::internal_error()]);
+    client.verify_member_jwt(&jwt).await.unwrap(); // stale keys verify; the refresh fails in the background
+    for _ in 0..200 {
+        if emulator.requests().iter().any(|r| r.endpoint == Some(Endpoint::MemberJwks) && r.status == 500) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await; // its outcome recorded
+    let forged = emulator.issue_flawed_member_jwt(SEED_ADMIN_SESSION, JwtFlaw::UnknownKey).unwrap();
+    let err = client.verify_member_jwt(&forged).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500), "{err}");
+    assert_eq!(jwks_requests(&emulator, Endpoint::MemberJwks), 2, "the first fetch and the failed refresh");
+    client.verify_member_jwt(&jwt).await.unwrap(); // known keys still verify
+}
