@@ -168,20 +168,9 @@ fn paired(case: &Case, iterations: usize) -> (Duration, Duration, (f64, f64)) {
 
 /// User-space instructions per error on one side: callgrind runs of this binary, 1 100 and 100 iterations.
 fn instructions(case: usize, side: &str) -> f64 {
-    let exe = std::env::current_exe().expect("the bench binary's path");
-    let count = |iterations: usize| -> f64 {
-        let output = Command::new("valgrind")
-            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-            .arg(&exe)
-            .args(["--one", &case.to_string(), "--side", side, "--iterations", &iterations.to_string()])
-            .output()
-            .expect("run valgrind");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        stderr
-            .lines()
-            .find_map(|line| line.split("Collected : ").nth(1))
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no instruction count from callgrind:\n{stderr}"))
+    let count = |iterations: usize| {
+        let args = ["--one", &case.to_string(), "--side", side, "--iterations", &iterations.to_string()];
+        measure::callgrind_instructions(&args.map(str::to_owned))
     };
     (count(1_100) - count(100)) / 1_000.0
 }

@@ -165,20 +165,9 @@ pub fn valgrind_available() -> bool {
 /// --calls N --server URL`, 100 and 600 calls, the difference / 500, so that start-up and the first connection
 /// cancel out.
 pub fn instructions(base_url: &str, path: Path, base: &str, other: &str) -> (f64, f64) {
-    let exe = std::env::current_exe().expect("the bench binary's path");
     let count = |side: &str, calls: usize| -> f64 {
-        let output = Command::new("valgrind")
-            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-            .arg(&exe)
-            .args(["--one", path.name(), "--side", side, "--calls", &calls.to_string(), "--server", base_url])
-            .output()
-            .expect("run valgrind");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        stderr
-            .lines()
-            .find_map(|line| line.split("Collected : ").nth(1))
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or_else(|| panic!("no instruction count from callgrind:\n{stderr}"))
+        let args = ["--one", path.name(), "--side", side, "--calls", &calls.to_string(), "--server", base_url];
+        measure::callgrind_instructions(&args.map(str::to_owned))
     };
     let per_call = |side: &str| (count(side, 600) - count(side, 100)) / 500.0;
     (per_call(base), per_call(other))

@@ -70,3 +70,21 @@ pub fn process_cpu() -> Duration {
     assert_eq!(result, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
     Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
 }
+
+/// User-space instructions of one run of this bench binary with `args`, under `valgrind --tool=callgrind`
+/// (deterministic: comparable across runs). Two runs with different counts, subtracted, leave start-up out.
+pub fn callgrind_instructions(args: &[String]) -> f64 {
+    let exe = std::env::current_exe().expect("the bench binary's path");
+    let output = std::process::Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(&exe)
+        .args(args)
+        .output()
+        .expect("run valgrind");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find_map(|line| line.split("Collected : ").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no instruction count from callgrind:\n{stderr}"))
+}
