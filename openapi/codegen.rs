@@ -45,7 +45,9 @@ pub fn generate(spec_text: &str, options: Options) -> Result<String, String> {
 /// request's headers, so their type stays; what a user can log is the builder.)
 fn redact_operation_builders(file: &mut syn::File) -> Result<(), String> {
     let changed = |what: &str| format!("progenitor's output changed shape ({what}); see openapi/codegen.rs");
-    let builders = module_items(&mut file.items, "builder").ok_or_else(|| changed("no top-level `mod builder`"))?;
+    let Some(builders) = module_items(&mut file.items, "builder") else {
+        return Ok(()); // a spec without operations: no request builder to print anything
+    };
     let mut added: Vec<syn::Item> = Vec::new();
     for item in builders.iter_mut() {
         let syn::Item::Struct(builder) = item else { continue };
@@ -118,20 +120,25 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
     let mut retyped = std::collections::BTreeMap::new();
     for item in types.iter_mut() {
         if let syn::Item::Enum(choice) = item {
-            // A variant with named fields is a model too; none is generated today, and retyping one is not written:
-            // refuse rather than let its credential print.
-            for variant in &choice.variants {
-                let syn::Fields::Named(fields) = &variant.fields else { continue };
-                if let Some(field) = fields.named.iter().find(|f| credential_keys::is_credential_key(&json_name(f))) {
-                    return Err(format!(
-                        "{}::{}.{} is credential-shaped, in an enum variant the post-pass does not retype: extend \
-                         credential_fields in openapi/codegen.rs",
-                        choice.ident,
-                        variant.ident,
-                        json_name(field)
-                    ));
+            // A variant with named fields (typify's type for a `oneOf` of objects) holds a model's fields too.
+            for variant in choice.variants.iter_mut() {
+                let syn::Fields::Named(fields) = &mut variant.fields else { continue };
+                for field in fields.named.iter_mut() {
+                    let name = json_name(field);
+                    if credential_keys::is_credential_key(&name) {
+                        field.ty = with_credential(&field.ty, &credential).ok_or_else(|| {
+                            format!(
+                                "{}::{}.{name} is credential-shaped but its type `{}` is not a string (or an Option \
+                                 or Vec of strings): give it a type that never prints in openapi/codegen.rs",
+                                choice.ident,
+                                variant.ident,
+                                field.ty.to_token_stream()
+                            )
+                        })?;
+                    }
                 }
             }
+            continue;
         }
         let syn::Item::Struct(model) = item else { continue };
         let syn::Fields::Named(fields) = &mut model.fields else { continue };

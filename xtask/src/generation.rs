@@ -207,7 +207,12 @@ components:
         assert_eq!(constrained, plain, "the oneOf of `required` lists changed the generated code");
         // A real alternative (its own properties) is still progenitor's to type.
         let typed = spec("      oneOf: [{required: [session_token]}, {properties: {x: {type: string}}}]\n");
-        assert_ne!(codegen::generate(&typed, options).unwrap(), plain);
+        let typed = codegen::generate(&typed, options).unwrap();
+        assert_ne!(typed, plain);
+        // Its variants' credential-shaped fields never print either (the same post-pass as the struct's).
+        assert!(plain.contains("pub session_jwt: ::std::option::Option<crate::Credential>"), "{plain}");
+        assert!(!typed.contains("session_jwt: ::std::option::Option<::std::string::String>"), "{typed}");
+        assert!(typed.contains("session_jwt: ::std::option::Option<crate::Credential>"), "{typed}");
     }
 
     #[test]
