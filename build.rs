@@ -19,7 +19,7 @@ const MOCK_OUTPUT: &str = "stytch_b2b_connected_apps_httpmock.rs";
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=openapi/codegen.rs");
-    println!("cargo:rerun-if-changed=src/ext/credential_keys.rs");
+    println!("cargo:rerun-if-changed=src/ext/hygiene/credential_keys.rs");
     println!("cargo:rerun-if-changed=build.rs");
     match generate() {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,17 +3,17 @@
 //! generates code from every spec regen writes. Both include this file as a module (`#[path]`): xtask must not
 //! depend on the library crate, whose build would fail on the very spec being checked.
 
-/// The `inner` state of the generated `Client`: `src/ext/transport.rs` implements progenitor's hooks for it.
+/// The `inner` state of the generated `Client`: `src/ext/transport/request.rs` implements progenitor's hooks for it.
 pub const INNER_TYPE: &str = "crate::ext::transport::ClientState";
 
-/// The type every credential-shaped model field gets (`src/ext/credential.rs`): it never prints.
+/// The type every credential-shaped model field gets (`src/ext/hygiene/credential.rs`): it never prints.
 pub const CREDENTIAL_TYPE: &str = "crate::Credential";
 
 use proc_macro2::TokenTree;
 use quote::ToTokens as _;
 
 /// The scrubber's list of credential-shaped keys, shared with the library (plain `std`).
-#[path = "../src/ext/credential_keys.rs"]
+#[path = "../src/ext/hygiene/credential_keys.rs"]
 #[allow(dead_code)]
 mod credential_keys;
 

@@ -15,7 +15,7 @@ use super::fixture::{
 use super::objects;
 use super::{Endpoint, JwtFlaw, SigningKey};
 use crate::Credential;
-use crate::ext::{JwtExpectations, KeySet, check_jwt};
+use crate::ext::{JwtExpectations, KeySet, SessionProfile, check_jwt};
 
 /// The headers a request brought that the semantics need. Values are compared, never logged.
 #[derive(Clone, Debug, Default)]
@@ -108,18 +108,21 @@ impl World {
     /// emulator. A record matches only when both agree: records without a token share one session id, and the
     /// subject keeps one member's JWT from resolving to another member's record.
     fn verified_session(&self, jwt: &str, member: bool) -> Option<(String, String)> {
+        let project_id = self.fixture.project.project_id.as_str();
+        let issuer = format!("stytch.com/{project_id}");
         let expected = JwtExpectations {
             what: "session JWT",
-            project_id: &self.fixture.project.project_id,
+            issuers: &[&issuer],
+            audiences: &[project_id],
             leeway: Duration::ZERO,
             max_token_age: None,
             now: SystemTime::now(),
         };
-        let checked = check_jwt(jwt, &expected, member).ok()?;
+        let checked = check_jwt(jwt, &expected, &SessionProfile { member }).ok()?;
         let jwk = self.keys.iter().find(|key| key.kid() == checked.kid)?.jwk();
         let key = KeySet::from_jwks(&[jwk]).get(&checked.kid)?;
         let verified = checked.signed_by(jwt, &key).ok()?;
-        Some((verified.session_id, verified.subject))
+        Some((verified.claims.session_id, verified.registered.subject))
     }
 
     /// `GET /v1/b2b/sessions/jwks/{project_id}` and `GET /v1/sessions/jwks/{project_id}`: the served keys.

@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 
 use crate::Error;
-use crate::ext::decode;
-use crate::ext::redact::Secrets;
+use crate::ext::errors::decode;
+use crate::ext::hygiene::redact::Secrets;
 use crate::models::{
     MemberConnectedAppsResponse, MemberSessionAuthenticateResponse, OrganizationConnectedAppResponse,
     OrganizationConnectedAppsResponse, RevokeMemberConnectedAppResponse, RevokeUserConnectedAppResponse,

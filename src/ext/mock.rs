@@ -100,7 +100,7 @@ pub(crate) mod sealed {
     /// One operation's request matcher.
     pub trait Operation: Sized {
         /// The operation's id, as progenitor names it (`api_organization_v1_connected_apps`): what the SDK sends
-        /// for it is known by id (`crate::ext::operations`).
+        /// for it is known by id (`crate::ext::calls::operations`).
         const OPERATION_ID: &'static str;
         /// The HTTP method (`"GET"`, `"POST"`).
         const METHOD: &'static str;

@@ -311,6 +311,28 @@ pub mod jwt {
         claims
     }
 
+    /// The Connected App the test access tokens were issued to.
+    pub const CLIENT_ID: &str = "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885";
+
+    /// A B2B access token's claims (a member acting through a Connected App), issued now, valid 5 minutes.
+    pub fn access_claims() -> Value {
+        let now = now();
+        json!({
+            "sub": MEMBER, "iss": format!("stytch.com/{PROJECT_ID}"), "aud": [PROJECT_ID],
+            "iat": now, "nbf": now, "exp": now + 300, "jti": "access-token-test-1",
+            "client_id": CLIENT_ID, "scope": "openid read:users",
+            "https://stytch.com/organization": {"organization_id": ORG, "slug": "acme"}
+        })
+    }
+
+    /// A consumer access token's claims (a user acting through a Connected App).
+    pub fn user_access_claims() -> Value {
+        let mut claims = access_claims();
+        claims["sub"] = json!(USER);
+        claims.as_object_mut().unwrap().remove("https://stytch.com/organization");
+        claims
+    }
+
     pub fn member() -> String {
         SigningKey::generation(0).sign(&member_claims())
     }

@@ -4,6 +4,8 @@
 mod common;
 mod fault_server;
 
+mod access_tokens_introspection;
+mod access_tokens_local;
 mod b2b_connected_app;
 mod b2b_member_connected_apps;
 mod b2b_organization_connected_apps;

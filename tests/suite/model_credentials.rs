@@ -1,5 +1,5 @@
 //! No public model prints a credential: every field whose name is credential-shaped (the scrubber's key list,
-//! `src/ext/credential_keys.rs`, compiled in here) renders redacted in `{:?}` and `{:#?}`, of the model and of its
+//! `src/ext/hygiene/credential_keys.rs`, compiled in here) renders redacted in `{:?}` and `{:#?}`, of the model and of its
 //! generated builder, stays readable through `Credential::expose`, and serializes to the JSON it was read from.
 //!
 //! The walk is complete by construction: every schema of the vendored spec with such a property (the generated
@@ -22,7 +22,7 @@ use stytch_connected_apps::generated::types::{
 };
 use stytch_connected_apps::models::UserSessionAuthenticateResponse;
 
-#[path = "../../src/ext/credential_keys.rs"]
+#[path = "../../src/ext/hygiene/credential_keys.rs"]
 #[allow(dead_code)]
 mod credential_keys;
 

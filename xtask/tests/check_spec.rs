@@ -79,7 +79,7 @@ fn each_broken_invariant_is_reported_with_its_rule() {
         (
             "              schema:\n                $ref: '#/components/schemas/api_organization_v1_ConnectedAppsResponse'\n",
             "              schema:\n                $ref: '#/components/schemas/api_organization_v1_ConnectedAppsResponse'\n            text/plain:\n              schema:\n                type: string\n",
-            "breaking change: api_organization_v1_ConnectedApps is now `GET /v1/b2b/organizations/{organization_id}/connected_apps -> 200 application/json api_organization_v1_ConnectedAppsResponse + text/plain string`, and src/ext/b2b.rs (B1's route and response type) relies on",
+            "breaking change: api_organization_v1_ConnectedApps is now `GET /v1/b2b/organizations/{organization_id}/connected_apps -> 200 application/json api_organization_v1_ConnectedAppsResponse + text/plain string`, and src/ext/calls/b2b.rs (B1's route and response type) relies on",
         ),
         (
             "  /v1/b2b/organizations/{organization_id}/connected_apps:\n",

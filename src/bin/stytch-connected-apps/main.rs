@@ -6,7 +6,7 @@ mod args;
 mod confirm;
 // The library's own escaping (control, line-breaking, bidirectional and invisible characters), compiled into the
 // binary rather than made public API: one list of what a terminal must not receive raw.
-#[path = "../../ext/escape.rs"]
+#[path = "../../ext/hygiene/escape.rs"]
 mod escape;
 mod exit;
 mod output;

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
-use crate::ext::retry::{RetryPolicy, Sleep};
+use crate::ext::transport::retry::{RetryPolicy, Sleep};
 
 /// One run's pacing state, shared by its calls.
 #[derive(Debug)]

@@ -5,7 +5,7 @@ use httpmock::{Method, Mock, MockServer, Then, When};
 
 use super::paths::path_pattern;
 use super::sealed::Operation;
-use crate::ext::operations;
+use crate::ext::calls::operations;
 use crate::models::{
     ErrorEnvelope, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse,
     UserSessionAuthenticateResponse,

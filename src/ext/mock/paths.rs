@@ -7,7 +7,7 @@ use regex::{Regex, RegexBuilder};
 /// not make it invalid, and `a/b` matches the `a%2Fb` the client sends.
 /// The generated matchers call it (`openapi/codegen.rs` puts it there).
 pub(crate) fn path_segment(value: &str) -> String {
-    regex::escape(&crate::ext::ids::encode(value))
+    regex::escape(&crate::ext::calls::ids::encode(value))
 }
 
 /// The regex for the path `template` (`/v1/users/{user_id}/connected_apps`): every `{parameter}` one segment,

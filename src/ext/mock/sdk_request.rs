@@ -2,9 +2,9 @@
 
 use super::sealed::Operation;
 use crate::Client;
-use crate::ext::config::USER_AGENT;
-use crate::ext::operations;
-use crate::ext::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
+use crate::ext::calls::operations;
+use crate::ext::client::config::USER_AGENT;
+use crate::ext::sessions::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
 
 /// Matchers every `...When` of [`operations`](super::operations) has, generated or handwritten, beside its own
 /// typed ones (path parameters, body): what the SDK sends on every request.

@@ -18,7 +18,7 @@ impl ApiB2bSessionV1AuthenticateWhen {
     /// Requires, byte for byte, the body the SDK sends to authenticate `session` (its token or its JWT, nothing
     /// else), as a session-inferred call ([`Client::as_member`](crate::Client::as_member)) does.
     pub fn session(self, session: &MemberSession) -> Self {
-        self.map_when(|when| when.body(exact_json(&crate::ext::b2b::authenticate_request(session))))
+        self.map_when(|when| when.body(exact_json(&crate::ext::calls::b2b::authenticate_request(session))))
     }
 }
 
@@ -26,6 +26,6 @@ impl ApiSessionV1AuthenticateWhen {
     /// Requires, byte for byte, the body the SDK sends to authenticate `session` (its token or its JWT, nothing
     /// else), as a session-inferred call ([`Client::as_user`](crate::Client::as_user)) does.
     pub fn session(self, session: &UserSession) -> Self {
-        self.map_when(|when| when.body(exact_json(&crate::ext::consumer::authenticate_body(session))))
+        self.map_when(|when| when.body(exact_json(&crate::ext::calls::consumer::authenticate_body(session))))
     }
 }

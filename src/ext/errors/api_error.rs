@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::ErrorType;
-use crate::ext::escape::Escaped;
+use crate::ext::hygiene::escape::Escaped;
 
 /// An error status from Stytch, with its decoded envelope (`error_type`, `error_message`, ...), or a bounded
 /// excerpt of the body when it was not an envelope (an HTML page from a proxy, an empty 400, truncated JSON).

@@ -4,11 +4,12 @@ use std::pin::Pin;
 use progenitor_client::ResponseValue;
 
 use crate::TransportError;
-use crate::ext::operations::{self, Operation};
-use crate::ext::per_call::per_call_options;
-use crate::ext::redact::Secrets;
+use crate::ext::calls::ids;
+use crate::ext::calls::operations::{self, Operation};
+use crate::ext::calls::per_call::per_call_options;
+use crate::ext::errors::decode;
+use crate::ext::hygiene::redact::Secrets;
 use crate::ext::transport::{self, CallOptions};
-use crate::ext::{decode, ids};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{

@@ -23,38 +23,26 @@
 //!   asks again (at most three waits in all), so a fetch stranded on another runtime holds nobody past that.
 //! - **Outages**: a failed fetch keeps the keys already known; a 200 with no usable key keeps them too.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::DecodingKey;
-use serde::Deserialize;
-use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::ext::ids;
-use crate::ext::jwt_error::{JwtError, JwtErrorKind};
-use crate::ext::jwt_verify::KeySet;
-use crate::ext::operations::{self, Operation};
-use crate::ext::transport::CallOptions;
-use crate::models::ResponseMeta;
-use crate::{Client, Consumer, Error, TransportError};
+use crate::ext::jwt::error::{JwtError, JwtErrorKind};
+use crate::ext::jwt::jwks::RawJwks;
+use crate::ext::jwt::key_set::KeySet;
+use crate::{Error, TransportError};
 
-/// Which of the two JWKS endpoints a cache reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeySource {
-    /// `GET /v1/b2b/sessions/jwks/{project_id}`: member session JWTs.
-    Member,
-    /// `GET /v1/sessions/jwks/{project_id}`: consumer session JWTs.
-    User,
-}
-
-impl KeySource {
-    fn operation(self) -> &'static Operation {
-        match self {
-            KeySource::Member => &operations::B2B_JWKS,
-            KeySource::User => &operations::USER_JWKS,
-        }
-    }
+/// Where a key cache gets its keys (one JWKS endpoint): the cache knows nothing else of the client.
+pub(crate) trait FetchKeys: Send + Sync {
+    /// The operation fetched, for errors.
+    fn operation_id(&self) -> &'static str;
+    /// Fetches the key set once, with the client's own timeouts and retries (never one caller's: the outcome is
+    /// everyone's).
+    fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<RawJwks, Error>> + Send + '_>>;
 }
 
 /// How often keys are refreshed and refetched.
@@ -67,25 +55,6 @@ pub(crate) struct CacheTimings {
     /// A fetch still running after this long is stuck (its task is no longer driven: its runtime is idle or
     /// blocked), since the fetch itself gives up by the client's deadline: it is forgotten, and a new one may start.
     pub(crate) stuck_after: Duration,
-}
-
-/// A JWKS body, read leniently: each key is judged on its own by [`KeySet::from_jwks`].
-#[derive(Deserialize)]
-pub(crate) struct RawJwks {
-    keys: Vec<Value>,
-    #[serde(default)]
-    request_id: Option<String>,
-    #[serde(default)]
-    status_code: i32,
-}
-
-impl ResponseMeta for RawJwks {
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-    fn status_code(&self) -> i32 {
-        self.status_code
-    }
 }
 
 /// The outcome of one fetch, as every caller waiting for it sees it.
@@ -117,7 +86,7 @@ struct Fetch {
 
 /// The keys of one JWKS endpoint.
 pub(crate) struct KeyCache {
-    source: KeySource,
+    fetcher: Arc<dyn FetchKeys>,
     timings: CacheTimings,
     state: Mutex<State>,
 }
@@ -139,8 +108,8 @@ enum Miss {
 }
 
 impl KeyCache {
-    pub(crate) fn new(source: KeySource, timings: CacheTimings) -> Self {
-        Self { source, timings, state: Mutex::new(State::default()) }
+    pub(crate) fn new(fetcher: Arc<dyn FetchKeys>, timings: CacheTimings) -> Self {
+        Self { fetcher, timings, state: Mutex::new(State::default()) }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -155,7 +124,6 @@ impl KeyCache {
         self: &Arc<Self>,
         kid: &str,
         what: &'static str,
-        client: &Client,
         deadline: Option<Instant>,
     ) -> Result<Arc<DecodingKey>, Error> {
         let asked_at = Instant::now();
@@ -164,11 +132,11 @@ impl KeyCache {
             if let Some(key) = state.keys.get(kid) {
                 if self.refresh_due(&mut state) {
                     // In the background: this call verifies with the keys it has.
-                    drop(self.start_fetch(&mut state, client));
+                    drop(self.start_fetch(&mut state));
                 }
                 return Ok(key);
             }
-            self.on_miss(&mut state, what, client, None)
+            self.on_miss(&mut state, what, None)
         };
         // At most three waits: the fetch this lookup started or joined; if that one started before the lookup
         // missed (its keys may predate a rotation), or ended without an outcome (stuck, or dropped with its
@@ -187,15 +155,15 @@ impl KeyCache {
             }
             lost = matches!(waited, Waited::Lost);
             miss = match waited {
-                Waited::Lost => self.on_miss(&mut state, what, client, Some(asked_at)),
-                Waited::Done if joined_older => self.on_miss(&mut state, what, client, Some(asked_at)),
+                Waited::Lost => self.on_miss(&mut state, what, Some(asked_at)),
+                Waited::Done if joined_older => self.on_miss(&mut state, what, Some(asked_at)),
                 // A fetch that started after this lookup missed has answered: the key set has no such key.
                 Waited::Done => return Err(JwtError::new(what, JwtErrorKind::UnknownKey).into()),
             };
         }
         Err(match lost {
             // Three fetches in a row ended without an outcome: their runtimes are going away.
-            true => Error::Transport(TransportError::abandoned(self.source.operation().id)),
+            true => Error::Transport(TransportError::abandoned(self.fetcher.operation_id())),
             false => JwtError::new(what, JwtErrorKind::UnknownKey).into(),
         })
     }
@@ -207,13 +175,7 @@ impl KeyCache {
     /// before that (or that was lost): the cooldown then still allows one follow-up refetch, if the refetch that
     /// set it also started before the lookup missed (a fetch started later has answered it already). One
     /// follow-up per cooldown: a flood of unknown `kid`s costs at most two refetches per cooldown.
-    fn on_miss(
-        self: &Arc<Self>,
-        state: &mut State,
-        what: &'static str,
-        client: &Client,
-        asked_again: Option<Instant>,
-    ) -> Miss {
+    fn on_miss(self: &Arc<Self>, state: &mut State, what: &'static str, asked_again: Option<Instant>) -> Miss {
         if let Some(running) = running(state, self.timings.stuck_after) {
             return Miss::Wait(running);
         }
@@ -223,7 +185,7 @@ impl KeyCache {
             // No keys yet. After a failure, the next attempt waits for the cooldown; meanwhile, the same failure.
             return match failed_recently {
                 Some((failure, _)) => Miss::Fail(Error::Jwks(failure.clone())),
-                None => self.start_fetch(state, client),
+                None => self.start_fetch(state),
             };
         }
         // Known keys, but the JWKS failed within the cooldown: no refetch yet (the key set cannot be checked now).
@@ -232,12 +194,12 @@ impl KeyCache {
         }
         if !recently(state.unknown_kid_refetch_at) {
             state.unknown_kid_refetch_at = Some(Instant::now());
-            return self.start_fetch(state, client);
+            return self.start_fetch(state);
         }
         let owed = asked_again.is_some_and(|asked| state.unknown_kid_refetch_at.is_some_and(|at| at < asked));
         if owed && !recently(state.follow_up_at) {
             state.follow_up_at = Some(Instant::now());
-            return self.start_fetch(state, client);
+            return self.start_fetch(state);
         }
         Miss::Fail(JwtError::new(what, JwtErrorKind::UnknownKey).into())
     }
@@ -253,19 +215,19 @@ impl KeyCache {
 
     /// Starts the one fetch, in a task of its own. `state.fetch` holds it until its outcome is published (or its
     /// task ends without one). Without a tokio runtime (the HTTP client needs one anyway) nothing can be fetched.
-    fn start_fetch(self: &Arc<Self>, state: &mut State, client: &Client) -> Miss {
+    fn start_fetch(self: &Arc<Self>, state: &mut State) -> Miss {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return Miss::Fail(Error::Configuration("fetching the JWKS needs a tokio runtime".into()));
         };
         let (done, outcome) = watch::channel(None);
         let fetch = Fetch { outcome, started_at: Instant::now() };
         state.fetch = Some(fetch.clone());
-        let (cache, client) = (self.clone(), client.clone());
+        let cache = self.clone();
         // A task dropped before it ever ran (its runtime shut down) is noticed by `running`: its channel is closed
         // without an outcome. One that ends without publishing (a panic) is forgotten by its `Running` guard.
         runtime.spawn(async move {
             let running = Running { cache: &cache, fetch: &done };
-            let fetched = cache.fetch_keys(&client).await;
+            let fetched = cache.fetcher.fetch().await;
             cache.publish(fetched, running.fetch);
         });
         Miss::Wait(fetch)
@@ -274,7 +236,7 @@ impl KeyCache {
     /// Waits for a fetch's outcome, until `deadline` (if any): [`Waited::Done`] once it has one (a failure is the
     /// error), [`Waited::Lost`] if it ended without one (dropped with its runtime) or is stuck.
     async fn wait(&self, fetch: Fetch, deadline: Option<Instant>) -> Result<Waited, Error> {
-        let operation = self.source.operation().id;
+        let operation = self.fetcher.operation_id();
         let stuck_at = fetch.started_at.checked_add(self.timings.stuck_after);
         let mut outcome = fetch.outcome;
         let finished = outcome.wait_for(Option::is_some);
@@ -300,24 +262,16 @@ impl KeyCache {
         }
     }
 
-    /// Fetches the key set with the client's own timeouts and retries (never one caller's: the outcome is
-    /// everyone's).
-    async fn fetch_keys(&self, client: &Client) -> Result<RawJwks, Error> {
-        let operation = self.source.operation();
-        let path = operation.path.replace("{project_id}", &ids::encode(client.project_id()));
-        Consumer::new(client, CallOptions::default()).key_set(operation, path).await
-    }
-
     /// Records a fetch's outcome and publishes it, in one critical section: the keys, the failure, the end of the
     /// fetch (`state.fetch` cleared) and the outcome its waiters see. A lookup either finds the fetch running and
     /// waits for this outcome, or finds it ended and the keys it brought; never an ended fetch to wait on.
     fn publish(&self, fetched: Result<RawJwks, Error>, done: &watch::Sender<Outcome>) {
-        let operation = self.source.operation();
+        let operation = self.fetcher.operation_id();
         let mut state = self.state();
         let outcome = match fetched {
             Ok(raw) => {
                 let keys = KeySet::from_jwks(&raw.keys);
-                tracing::debug!(operation = operation.id, usable_keys = keys.len(), "stytch.jwks fetched");
+                tracing::debug!(operation, usable_keys = keys.len(), "stytch.jwks fetched");
                 // A key set with no usable key would disable every known key: keep those instead.
                 if keys.len() > 0 || state.keys.len() == 0 {
                     state.keys = Arc::new(keys);

@@ -1,20 +1,21 @@
-//! Why a session JWT was rejected locally. The reasons never repeat the JWT or any value taken from it (a forged
+//! Why a JWT (a session JWT or an access token) was rejected locally. The reasons never repeat the JWT or any value taken from it (a forged
 //! JWT's `kid`, `iss` or `sub` is attacker-chosen text).
 
 use std::fmt;
 
-/// A session JWT that local verification rejected ([`Error::SessionJwt`](crate::Error::SessionJwt)). Nothing was
-/// sent to Stytch because of it.
+/// A JWT that local verification rejected: a session JWT ([`Error::SessionJwt`](crate::Error::SessionJwt)) or
+/// an access token ([`AccessTokenError::Invalid`](crate::AccessTokenError::Invalid)). Nothing was sent to Stytch
+/// because of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct JwtError {
-    /// `member session JWT` or `user session JWT`.
+    /// `member session JWT`, `user session JWT` or `access token`.
     pub what: &'static str,
     /// Why.
     pub kind: JwtErrorKind,
 }
 
-/// Why a session JWT was rejected.
+/// Why a JWT was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JwtErrorKind {
@@ -26,9 +27,10 @@ pub enum JwtErrorKind {
     UnknownKey,
     /// The signature does not match the key named by `kid`.
     InvalidSignature,
-    /// `iss` is not `stytch.com/{project_id}`.
+    /// `iss` is not an accepted issuer (`stytch.com/{project_id}`, or for an access token the project's custom
+    /// domain), compared exactly.
     WrongIssuer,
-    /// `aud` does not name the project.
+    /// `aud` names neither the project nor an accepted audience.
     WrongAudience,
     /// `exp` has passed (beyond the leeway).
     Expired,
@@ -39,6 +41,10 @@ pub enum JwtErrorKind {
     /// Issued (`iat`) longer ago than the configured `max_token_age`. The session-inferred calls then ask Stytch
     /// instead; [`Client::verify_member_jwt`](crate::Client::verify_member_jwt) reports it.
     TooOld,
+    /// A token of the other kind: an access token presented as a session JWT (it has a `client_id` and no session
+    /// claim), or a session JWT presented as an access token (it has the session claim `https://stytch.com/session`),
+    /// or a B2B access token presented to a consumer verifier (it has an organization claim).
+    WrongTokenType,
     /// A claim Stytch always sets is missing (the name says which).
     MissingClaim(&'static str),
     /// This build has no crypto backend for RS256 (no TLS feature is enabled): turn on `rustls`, `rustls-ring`
@@ -60,6 +66,7 @@ impl fmt::Display for JwtErrorKind {
             JwtErrorKind::UnknownKey => f.write_str("no key of the project's JWKS has its key id"),
             JwtErrorKind::InvalidSignature => f.write_str("its signature is invalid"),
             JwtErrorKind::WrongIssuer => f.write_str("its issuer is not this project's"),
+            JwtErrorKind::WrongTokenType => f.write_str("it is another kind of token"),
             JwtErrorKind::WrongAudience => f.write_str("its audience is not this project"),
             JwtErrorKind::Expired => f.write_str("it has expired"),
             JwtErrorKind::NotYetValid => f.write_str("it is not valid yet"),

@@ -28,8 +28,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-pub(crate) use crate::ext::credential_keys::is_credential_key;
-use crate::ext::credential_keys::normalize;
+pub(crate) use crate::ext::hygiene::credential_keys::is_credential_key;
+use crate::ext::hygiene::credential_keys::normalize;
 
 /// What replaces a credential.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -912,7 +912,7 @@ mod tests {
 #[cfg(test)]
 mod credential_key_tests {
     use super::is_credential_key;
-    use crate::ext::credential_keys::{CREDENTIAL_ENDINGS, CREDENTIAL_KEYS, normalize};
+    use crate::ext::hygiene::credential_keys::{CREDENTIAL_ENDINGS, CREDENTIAL_KEYS, normalize};
     use proptest::prelude::*;
 
     /// The comparison as it was written before it was made allocation-free: the reference.

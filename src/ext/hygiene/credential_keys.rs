@@ -1,4 +1,4 @@
-//! Which keys name a credential: the one list the scrubber (`src/ext/redact.rs`) cuts values by and the
+//! Which keys name a credential: the one list the scrubber (`src/ext/hygiene/redact.rs`) cuts values by and the
 //! generation (`openapi/codegen.rs`, included there with `#[path]`, as build.rs and xtask include that file) gives
 //! the type [`Credential`](crate::Credential) by, so that a model field Stytch adds under such a name never prints.
 //! Plain `std` only: it compiles in the build script too.

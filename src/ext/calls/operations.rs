@@ -57,6 +57,18 @@ pub(crate) const B2B_JWKS: Operation =
 pub(crate) const USER_JWKS: Operation =
     Operation { id: "api_session_v1_get_jwks", method: Method::GET, path: "/v1/sessions/jwks/{project_id}" };
 
+/// RFC 7662 token introspection at Stytch's legacy address. It carries a Connected App's credentials (or none),
+/// never the project's.
+pub(crate) const INTROSPECT: Operation =
+    Operation { id: "oauth2_introspect", method: Method::POST, path: "/v1/public/{project_id}/oauth2/introspect" };
+
+/// The same, on the project's custom domain (where Stytch's documentation sends it when there is one).
+pub(crate) const INTROSPECT_ON_CUSTOM_DOMAIN: Operation =
+    Operation { id: "oauth2_introspect", method: Method::POST, path: "/v1/oauth2/introspect" };
+
+/// The operations (by id) whose requests never carry the project's credentials.
+pub(crate) const WITHOUT_PROJECT_CREDENTIALS: [&str; 1] = [INTROSPECT.id];
+
 /// The operations that carry the member-session headers when the call has a session (B1–B4).
 #[cfg(feature = "mock")]
 pub(crate) const WITH_MEMBER_SESSION: [&Operation; 4] = [&B1, &B2, &B3, &B4];

@@ -1,12 +1,11 @@
 use serde::de::DeserializeOwned;
 
-use crate::TransportError;
-use crate::ext::key_cache::RawJwks;
-use crate::ext::operations::{self, Operation};
-use crate::ext::per_call::per_call_options;
-use crate::ext::redact::Secrets;
-use crate::ext::transport::{self, CallOptions};
-use crate::ext::{decode, ids};
+use crate::ext::calls::ids;
+use crate::ext::calls::operations::{self, Operation};
+use crate::ext::calls::per_call::per_call_options;
+use crate::ext::hygiene::redact::Secrets;
+use crate::ext::transport::CallOptions;
+use crate::ext::transport::handwritten;
 use crate::models::{
     ResponseMeta, RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse,
     UserSessionAuthenticateResponse,
@@ -74,11 +73,6 @@ impl<'a> Consumer<'a> {
         self.run(&operations::USER_JWKS, path, None).await
     }
 
-    /// A JWKS endpoint's answer, each key kept as raw JSON (for the key cache, which judges keys one by one).
-    pub(crate) async fn key_set(&self, operation: &'static Operation, path: String) -> Result<RawJwks, Error> {
-        self.run(operation, path, None).await
-    }
-
     /// Learns the user behind a consumer session: `POST /v1/sessions/authenticate` with the token or JWT.
     pub(crate) async fn authenticate_session(
         &self,
@@ -111,25 +105,8 @@ impl<'a> Consumer<'a> {
         path: String,
         body: Option<serde_json::Value>,
     ) -> Result<T, Error> {
-        // Boxed: every layer below would otherwise store a copy of the request's (large) future.
-        let secrets = || self.secrets();
-        let call = Box::pin(transport::send(self.client.generated(), operation, &path, body.as_ref(), secrets));
-        transport::traced(operation, secrets, async {
-            if self.options.deadline_passed(&self.client.generated().inner) {
-                return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
-            }
-            let (sent, report) = transport::scoped(&self.options, call).await;
-            let result = match (sent, report.body_over_limit) {
-                (Err(error), _) => Err(error),
-                (Ok((status, _)), Some(limit)) => Err(decode::body_over_limit(operation.id, Some(status), limit)),
-                (Ok((status, body)), None) if status.is_success() => {
-                    decode::success(operation.id, status, &body, secrets)
-                }
-                (Ok((status, body)), None) => Err(decode::api_error(operation.id, status, &body, &secrets())),
-            };
-            (result, report)
-        })
-        .await
+        let generated = self.client.generated();
+        handwritten::run(generated, &self.options, operation, &path, body.as_ref(), || self.secrets()).await
     }
 }
 

@@ -4,10 +4,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::ext::jwt_crypto;
-use crate::ext::jwt_error::{JwtError, JwtErrorKind};
-use crate::ext::jwt_verify::{self, Expected, Verified};
-use crate::ext::key_cache::{CacheTimings, KeyCache, KeySource};
+use crate::ext::jwt::crypto;
+use crate::ext::jwt::error::{JwtError, JwtErrorKind};
+use crate::ext::jwt::jwks::{JwksFetcher, KeySource};
+use crate::ext::jwt::key_cache::{CacheTimings, KeyCache};
+use crate::ext::jwt::verify::{self, Expected, Verified};
+use crate::ext::sessions::session_jwt::{SessionClaim, SessionProfile};
 use crate::{Client, Error};
 
 /// Default tolerance for `exp`, `nbf` and the session's expiry.
@@ -60,7 +62,7 @@ impl Default for VerificationSettings {
                 refresh_after: DEFAULT_JWKS_REFRESH_INTERVAL,
                 cooldown: DEFAULT_JWKS_REFETCH_COOLDOWN,
                 // Set from the client's deadline when it is built.
-                stuck_after: crate::ext::config::DEFAULT_DEADLINE,
+                stuck_after: crate::ext::client::config::DEFAULT_DEADLINE,
             },
         }
     }
@@ -73,19 +75,59 @@ pub(crate) enum SessionKind {
     User,
 }
 
-/// A client's verifier: settings and the two key caches, shared by the client's clones.
+/// A client's verifier: settings and the two key caches (one per JWKS endpoint: session JWTs and access tokens
+/// of a project share its keys), shared by the client's clones.
 pub(crate) struct Verifier {
     settings: VerificationSettings,
+    /// The project's custom domain (an origin, no trailing `/`), if configured.
+    custom_domain: Option<String>,
+    /// The issuers an access token may name: `stytch.com/{project_id}`, and the custom domain.
+    access_token_issuers: Vec<String>,
     member_keys: Arc<KeyCache>,
     user_keys: Arc<KeyCache>,
 }
 
 impl Verifier {
-    pub(crate) fn new(settings: VerificationSettings) -> Self {
+    /// The verifier of `project_id`, whose key caches fetch through `generated`'s configuration.
+    pub(crate) fn new(
+        settings: VerificationSettings,
+        generated: &crate::generated::Client,
+        project_id: &str,
+        custom_domain: Option<String>,
+    ) -> Self {
+        let cache =
+            |source| Arc::new(KeyCache::new(JwksFetcher::new(generated.clone(), project_id, source), settings.timings));
+        let mut access_token_issuers = vec![format!("stytch.com/{project_id}")];
+        access_token_issuers.extend(custom_domain.clone());
         Self {
             settings,
-            member_keys: Arc::new(KeyCache::new(KeySource::Member, settings.timings)),
-            user_keys: Arc::new(KeyCache::new(KeySource::User, settings.timings)),
+            custom_domain,
+            access_token_issuers,
+            member_keys: cache(KeySource::Member),
+            user_keys: cache(KeySource::User),
+        }
+    }
+
+    /// The project's custom domain, if configured.
+    pub(crate) fn custom_domain(&self) -> Option<&str> {
+        self.custom_domain.as_deref()
+    }
+
+    /// The issuers an access token may name, each compared exactly.
+    pub(crate) fn access_token_issuers(&self) -> &[String] {
+        &self.access_token_issuers
+    }
+
+    /// The settings the client was built with.
+    pub(crate) fn settings(&self) -> &VerificationSettings {
+        &self.settings
+    }
+
+    /// The key cache of `source`.
+    pub(crate) fn keys(&self, source: KeySource) -> &Arc<KeyCache> {
+        match source {
+            KeySource::Member => &self.member_keys,
+            KeySource::User => &self.user_keys,
         }
     }
 
@@ -102,23 +144,25 @@ impl Verifier {
         jwt: &str,
         kind: SessionKind,
         deadline: Option<Instant>,
-    ) -> Result<Verified, Error> {
+    ) -> Result<Verified<SessionClaim>, Error> {
         let (what, keys) = match kind {
             SessionKind::Member => ("member session JWT", &self.member_keys),
             SessionKind::User => ("user session JWT", &self.user_keys),
         };
-        if jwt_crypto::provider().is_none() {
+        if crypto::provider().is_none() {
             return Err(JwtError::new(what, JwtErrorKind::NoCryptoBackend).into());
         }
+        let issuer = format!("stytch.com/{}", client.project_id());
         let expected = Expected {
             what,
-            project_id: client.project_id(),
+            issuers: &[&issuer],
+            audiences: &[client.project_id()],
             leeway: self.settings.leeway,
             max_token_age: self.settings.max_token_age,
             now: SystemTime::now(),
         };
-        let checked = jwt_verify::check(jwt, &expected, kind == SessionKind::Member)?;
-        let key = keys.key(&checked.kid, what, client, deadline).await?;
+        let checked = verify::check(jwt, &expected, &SessionProfile { member: kind == SessionKind::Member })?;
+        let key = keys.key(&checked.kid, what, deadline).await?;
         Ok(checked.signed_by(jwt, &key)?)
     }
 }

@@ -7,7 +7,8 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value};
 
-use crate::ext::jwt_verify::Verified;
+use crate::ext::jwt::verify::Verified;
+use crate::ext::sessions::session_jwt::SessionClaim;
 
 /// The organization and member behind a member session, verified: locally against the project's JWKS (a JWT,
 /// by default) or by Stytch (`POST /v1/b2b/sessions/authenticate`: a session token, or
@@ -74,32 +75,32 @@ impl MemberSessionClaims {
     }
 }
 
-impl From<Verified> for MemberSessionClaims {
-    fn from(verified: Verified) -> Self {
-        let (organization_id, organization_slug) = verified.organization.unwrap_or_default();
+impl From<Verified<SessionClaim>> for MemberSessionClaims {
+    fn from(verified: Verified<SessionClaim>) -> Self {
+        let (organization_id, organization_slug) = verified.claims.organization.unwrap_or_default();
         Self {
-            member_id: verified.subject,
+            member_id: verified.registered.subject,
             organization_id,
             organization_slug,
-            session_id: verified.session_id,
-            roles: verified.roles,
-            issued_at: verified.issued_at,
-            expires_at: verified.expires_at,
-            session_expires_at: verified.session_expires_at,
+            session_id: verified.claims.session_id,
+            roles: verified.claims.roles,
+            issued_at: verified.registered.issued_at,
+            expires_at: verified.registered.expires_at,
+            session_expires_at: verified.claims.session_expires_at,
             custom_claims: verified.custom_claims,
         }
     }
 }
 
-impl From<Verified> for UserSessionClaims {
-    fn from(verified: Verified) -> Self {
+impl From<Verified<SessionClaim>> for UserSessionClaims {
+    fn from(verified: Verified<SessionClaim>) -> Self {
         Self {
-            user_id: verified.subject,
-            session_id: verified.session_id,
-            roles: verified.roles,
-            issued_at: verified.issued_at,
-            expires_at: verified.expires_at,
-            session_expires_at: verified.session_expires_at,
+            user_id: verified.registered.subject,
+            session_id: verified.claims.session_id,
+            roles: verified.claims.roles,
+            issued_at: verified.registered.issued_at,
+            expires_at: verified.registered.expires_at,
+            session_expires_at: verified.claims.session_expires_at,
             custom_claims: verified.custom_claims,
         }
     }

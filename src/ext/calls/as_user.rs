@@ -1,6 +1,6 @@
-use crate::ext::per_call::per_call_options;
+use crate::ext::calls::per_call::per_call_options;
+use crate::ext::sessions::verification::SessionKind;
 use crate::ext::transport::CallOptions;
-use crate::ext::verification::SessionKind;
 use crate::models::{RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
 use crate::{Client, Consumer, Error, JwtErrorKind, SessionVerification, UserSession};
 
@@ -84,7 +84,7 @@ impl<'a> UserSessionCalls<'a> {
                 self.options.deadline_at(&self.client.generated().inner),
             );
             match verified.await {
-                Ok(claims) => return Ok(claims.subject),
+                Ok(verified) => return Ok(verified.registered.subject),
                 Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
                 Err(error) => return Err(error),
             }

@@ -77,7 +77,7 @@ impl From<&str> for ErrorType {
 impl fmt::Display for ErrorType {
     /// The wire string, with control characters escaped (an unknown type is server-provided text).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::ext::escape::Escaped(self.as_str()), f)
+        fmt::Display::fmt(&crate::ext::hygiene::escape::Escaped(self.as_str()), f)
     }
 }
 

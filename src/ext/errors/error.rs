@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 
-use crate::ext::escape::Escaped;
-use crate::{ApiError, ErrorType, JwtError, TransportError, UnexpectedBody};
+use crate::ext::hygiene::escape::Escaped;
+use crate::{AccessTokenError, ApiError, ErrorType, JwtError, TransportError, UnexpectedBody};
 
 /// Every failure of this crate. Match on the variant, or ask the predicates: [`Error::status`],
 /// [`Error::request_id`], [`Error::error_type`], [`Error::is_retryable`].
@@ -44,7 +44,11 @@ pub enum Error {
     /// sent because of it.
     #[error(transparent)]
     SessionJwt(JwtError),
-    /// The project's session signing keys (JWKS) could not be fetched, and no known key could verify the JWT. The
+    /// An access token was refused: not valid (locally, or inactive by introspection), or valid but without a
+    /// required scope or permission. [`AccessTokenError::is_invalid_token`] tells the two apart.
+    #[error(transparent)]
+    AccessToken(AccessTokenError),
+    /// The project's signing keys (JWKS) could not be fetched, and no known key could verify the JWT. The
     /// fetch's own error is inside; one failed fetch is shared by every verification that waited for it.
     #[error("cannot fetch the project's session signing keys (JWKS): {0}")]
     Jwks(Arc<Error>),
@@ -89,10 +93,14 @@ impl Error {
     /// or configuration.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => crate::ext::retry::retryable_status(e.status),
+            Error::Api(e) => crate::ext::transport::retry::retryable_status(e.status),
             Error::Transport(e) => e.is_retryable(),
             Error::Jwks(e) => e.is_retryable(),
-            Error::UnexpectedBody(_) | Error::InvalidInput(_) | Error::SessionJwt(_) | Error::Configuration(_) => false,
+            Error::UnexpectedBody(_)
+            | Error::InvalidInput(_)
+            | Error::SessionJwt(_)
+            | Error::AccessToken(_)
+            | Error::Configuration(_) => false,
         }
     }
 
@@ -101,6 +109,14 @@ impl Error {
         match self {
             Error::Api(e) => Some(e),
             Error::Jwks(e) => e.as_api(),
+            _ => None,
+        }
+    }
+
+    /// Why an access token was refused, when it was.
+    pub fn as_access_token(&self) -> Option<&AccessTokenError> {
+        match self {
+            Error::AccessToken(e) => Some(e),
             _ => None,
         }
     }
@@ -148,5 +164,11 @@ impl From<InvalidInput> for Error {
 impl From<JwtError> for Error {
     fn from(value: JwtError) -> Self {
         Error::SessionJwt(value)
+    }
+}
+
+impl From<AccessTokenError> for Error {
+    fn from(value: AccessTokenError) -> Self {
+        Error::AccessToken(value)
     }
 }

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::Url;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 
-use crate::ext::key_cache::CacheTimings;
-use crate::ext::redact::Secrets;
+use crate::ext::hygiene::redact::Secrets;
+use crate::ext::jwt::key_cache::CacheTimings;
+use crate::ext::sessions::verification::{VerificationSettings, Verifier};
 use crate::ext::transport::ClientState;
-use crate::ext::verification::{VerificationSettings, Verifier};
 use crate::{Client, Error, InvalidInput, RetryBudget, RetryPolicy, Secret, SessionVerification, Sleep, TokioSleep};
 
 /// Stytch's live environment, used when the project id starts with `project-live-`.
@@ -59,6 +59,7 @@ pub struct ClientBuilder {
     sleep: Arc<dyn Sleep>,
     allow_insecure_http: bool,
     verification: VerificationSettings,
+    custom_domain: Option<String>,
 }
 
 impl ClientBuilder {
@@ -77,6 +78,7 @@ impl ClientBuilder {
             sleep: Arc::new(TokioSleep),
             allow_insecure_http: false,
             verification: VerificationSettings::default(),
+            custom_domain: None,
         }
     }
 
@@ -95,6 +97,9 @@ impl ClientBuilder {
         let mut builder = Self::new(required("STYTCH_PROJECT_ID")?, required("STYTCH_SECRET")?);
         if let Some(url) = var("STYTCH_BASE_URL").filter(|value| !value.is_empty()) {
             builder = builder.base_url(url);
+        }
+        if let Some(domain) = var("STYTCH_CUSTOM_DOMAIN").filter(|value| !value.is_empty()) {
+            builder = builder.custom_domain(domain);
         }
         Ok(builder)
     }
@@ -115,6 +120,24 @@ impl ClientBuilder {
     /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The project's custom domain (`https://auth.example.com`, from `STYTCH_CUSTOM_DOMAIN` with
+    /// [`from_env`](Client::from_env)): access tokens it issued name it as their issuer, which
+    /// [`AccessTokens`](crate::AccessTokens) then accepts beside `stytch.com/{project_id}`, compared exactly.
+    /// An origin only: `https` (plain `http` only where [`base_url`](Self::base_url) allows it), no path, query,
+    /// fragment or credentials; a trailing `/` is ignored. It does not change where the client's calls go.
+    ///
+    /// ```
+    /// use stytch_connected_apps::Client;
+    /// let client = Client::builder("project-test-1", "secret").custom_domain("https://Auth.Example.com/").build()?;
+    /// assert_eq!(client.custom_domain(), Some("https://auth.example.com"));
+    /// assert!(Client::builder("project-test-1", "secret").custom_domain("https://auth.example.com/v1").build().is_err());
+    /// # Ok::<(), stytch_connected_apps::Error>(())
+    /// ```
+    pub fn custom_domain(mut self, url: impl Into<String>) -> Self {
+        self.custom_domain = Some(url.into());
         self
     }
 
@@ -215,9 +238,14 @@ impl ClientBuilder {
             Some(url) => check_base_url(url, self.allow_insecure_http)?,
             None => base_url_for(&self.project_id).to_owned(),
         };
-        let (headers, basic_credential) = auth_headers(&self.project_id, &self.secret)?;
+        let custom_domain = match &self.custom_domain {
+            Some(url) => Some(check_custom_domain(url, self.allow_insecure_http)?),
+            None => None,
+        };
+        // Not a default header: the request hooks add it to every request but those that must not carry the
+        // project's credentials (token introspection carries a Connected App's).
+        let (project_authorization, basic_credential) = auth_header(&self.project_id, &self.secret)?;
         let mut http = reqwest::Client::builder()
-            .default_headers(headers)
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout)
             // An API client has no business following redirects (and would re-send credentials).
@@ -225,7 +253,7 @@ impl ClientBuilder {
             // HTTP/1.1 even when another crate turns reqwest's `http2` feature on: h2 prints a GOAWAY frame's
             // server-chosen bytes in its errors and tracing events (see SECURITY.md).
             .http1_only();
-        http = crate::ext::tls::configure(http)?;
+        http = crate::ext::client::tls::configure(http)?;
         if base_url.starts_with("http://") {
             // Plain HTTP (loopback, or opted in): a system proxy (`HTTP_PROXY`) would receive the credentials in
             // clear, so none is used.
@@ -247,21 +275,21 @@ impl ClientBuilder {
             budget: self.budget,
             sleep: self.sleep,
             secrets,
+            project_authorization,
             #[cfg(feature = "mock")]
             authorization,
         };
-        Ok(Client::from_parts(
-            crate::generated::Client::new_with_client(&base_url, http, state),
-            self.project_id.into(),
-            Arc::new(Verifier::new(VerificationSettings {
-                // A key fetch runs with the client's deadline: one still running a second past it is stuck.
-                timings: CacheTimings {
-                    stuck_after: self.deadline.saturating_add(Duration::from_secs(1)),
-                    ..self.verification.timings
-                },
-                ..self.verification
-            })),
-        ))
+        let generated = crate::generated::Client::new_with_client(&base_url, http, state);
+        let settings = VerificationSettings {
+            // A key fetch runs with the client's deadline: one still running a second past it is stuck.
+            timings: CacheTimings {
+                stuck_after: self.deadline.saturating_add(Duration::from_secs(1)),
+                ..self.verification.timings
+            },
+            ..self.verification
+        };
+        let verifier = Arc::new(Verifier::new(settings, &generated, &self.project_id, custom_domain));
+        Ok(Client::from_parts(generated, self.project_id.into(), verifier))
     }
 }
 
@@ -286,23 +314,39 @@ fn check_project_id(project_id: &str) -> Result<(), Error> {
 /// Checks a base URL: `https` (or `http` to loopback, or with `allow_insecure_http`), no credentials, query or
 /// fragment. Messages show the URL without what could be secret in it (user info, query).
 fn check_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    check_url(url, allow_insecure_http, "base URL")
+}
+
+/// The rules of [`check_base_url`], for a URL called `what` in messages.
+fn check_url(url: &str, allow_insecure_http: bool, what: &str) -> Result<String, Error> {
     let config = |message: String| Error::Configuration(message.into());
     // The parser's reason only, not the URL: an unparsable URL may still hold a password.
-    let parsed = Url::parse(url).map_err(|e| config(format!("the base URL is not a valid URL ({e})")))?;
+    let parsed = Url::parse(url).map_err(|e| config(format!("the {what} is not a valid URL ({e})")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(config("the base URL must not carry credentials (user:password@)".into()));
+        return Err(config(format!("the {what} must not carry credentials (user:password@)")));
     }
     let shown = shown_url(&parsed);
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(config(format!("base URL {shown:?} must be https, without query or fragment")));
+        return Err(config(format!("{what} {shown:?} must be https, without query or fragment")));
     }
     if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
         return Err(config(format!(
-            "base URL {shown:?} is plain http to a host that is not loopback: the project secret would travel in \
+            "{what} {shown:?} is plain http to a host that is not loopback: the project secret would travel in \
              clear. Use https, or ClientBuilder::allow_insecure_http(true) on a network you control"
         )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A custom domain as the origin an issuer names (`https://auth.example.com`): the base URL's rules, and no path.
+fn check_custom_domain(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let config = |message: String| Error::Configuration(message.into());
+    let checked = check_url(url, allow_insecure_http, "custom domain")?;
+    let parsed = Url::parse(&checked).map_err(|e| config(format!("the custom domain is not a valid URL ({e})")))?;
+    if parsed.path() != "/" {
+        return Err(config(format!("custom domain {:?} must be an origin, without a path", shown_url(&parsed))));
+    }
+    Ok(parsed.origin().ascii_serialization())
 }
 
 /// `127.0.0.0/8`, `::1` or `localhost` (the URL parser has already normalised `127.1`, `0x7f.1`, case, ...).
@@ -325,16 +369,14 @@ fn shown_url(url: &Url) -> String {
     }
 }
 
-/// The `Authorization: Basic` header, marked sensitive so that no `Debug` of the HTTP client prints it, and the
+/// The `Authorization: Basic` header's value, marked sensitive so that no `Debug` of the HTTP client prints it, and the
 /// credential it carries (to scrub from anything a server sends back).
-fn auth_headers(project_id: &str, secret: &Secret) -> Result<(HeaderMap, String), Error> {
+fn auth_header(project_id: &str, secret: &Secret) -> Result<(HeaderValue, String), Error> {
     let credentials = base64::engine::general_purpose::STANDARD.encode(format!("{project_id}:{}", secret.expose()));
     let mut value = HeaderValue::try_from(format!("Basic {credentials}"))
         .map_err(|_| Error::Configuration("credentials do not form a valid header".into()))?;
     value.set_sensitive(true);
-    let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, value);
-    Ok((headers, credentials))
+    Ok((value, credentials))
 }
 
 #[cfg(test)]

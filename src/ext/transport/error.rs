@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use crate::ext::escape::Escaped;
-use crate::ext::redact::{Scrubber, Secrets};
+use crate::ext::hygiene::escape::Escaped;
+use crate::ext::hygiene::redact::{Scrubber, Secrets};
 
 /// What went wrong on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use progenitor_client::Error as GeneratedError;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::ext::envelope::{self, Envelope};
-use crate::ext::redact::{Scrubber, Secrets};
+use crate::ext::errors::envelope::{self, Envelope};
+use crate::ext::hygiene::redact::{Scrubber, Secrets};
 use crate::generated::types::StytchErrorEnvelope;
 use crate::{ApiError, Error, ErrorDetails, ErrorType, InvalidInput, TransportError, UnexpectedBody};
 

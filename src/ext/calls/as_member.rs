@@ -1,7 +1,7 @@
-use crate::ext::per_call::per_call_options;
-use crate::ext::session_claims::SessionMember;
+use crate::ext::calls::per_call::per_call_options;
+use crate::ext::sessions::claims::SessionMember;
+use crate::ext::sessions::verification::SessionKind;
 use crate::ext::transport::CallOptions;
-use crate::ext::verification::SessionKind;
 use crate::models::{
     MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
     RevokeMemberConnectedAppResponse,
@@ -135,9 +135,9 @@ impl<'a> MemberSessionCalls<'a> {
                 self.options.deadline_at(&self.client.generated().inner),
             );
             match verified.await {
-                Ok(claims) => {
-                    let (organization_id, _) = claims.organization.unwrap_or_default();
-                    return Ok(SessionMember { organization_id, member_id: claims.subject });
+                Ok(verified) => {
+                    let (organization_id, _) = verified.claims.organization.unwrap_or_default();
+                    return Ok(SessionMember { organization_id, member_id: verified.registered.subject });
                 }
                 Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
                 Err(error) => return Err(error),

@@ -1,11 +1,11 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::ext::sessions::verification::{SessionKind, Verifier};
 use crate::ext::transport::CallOptions;
-use crate::ext::verification::{SessionKind, Verifier};
 use crate::{
-    B2b, ClientBuilder, Consumer, Error, MemberSession, MemberSessionCalls, MemberSessionClaims, Secret, UserSession,
-    UserSessionCalls, UserSessionClaims,
+    AccessTokens, B2b, ClientBuilder, Consumer, Error, MemberSession, MemberSessionCalls, MemberSessionClaims, Secret,
+    UserSession, UserSessionCalls, UserSessionClaims,
 };
 
 /// A Stytch Connected Apps client. Cheap to clone; clones share one connection pool.
@@ -133,6 +133,25 @@ impl Client {
     pub async fn verify_user_jwt(&self, jwt: &str) -> Result<UserSessionClaims, Error> {
         let deadline = CallOptions::default().deadline_at(&self.generated.inner);
         Ok(self.verifier.verify(self, jwt, SessionKind::User, deadline).await?.into())
+    }
+
+    /// The verifier of the access tokens Connected Apps send to your API, for a **B2B** project: signed by the
+    /// project's B2B keys (`GET /v1/b2b/sessions/jwks/{project_id}`, the cache member session JWTs use), with the
+    /// organization claim. See [`AccessTokens`].
+    pub fn b2b_access_tokens(&self) -> AccessTokens {
+        AccessTokens::new(self, true)
+    }
+
+    /// The verifier of the access tokens Connected Apps send to your API, for a **consumer** project: signed by
+    /// the project's consumer keys (`GET /v1/sessions/jwks/{project_id}`). See [`AccessTokens`].
+    pub fn consumer_access_tokens(&self) -> AccessTokens {
+        AccessTokens::new(self, false)
+    }
+
+    /// The project's custom domain (`https://auth.example.com`), if the client was given one: an accepted
+    /// access-token issuer.
+    pub fn custom_domain(&self) -> Option<&str> {
+        self.verifier.custom_domain()
     }
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and

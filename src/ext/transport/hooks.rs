@@ -1,0 +1,48 @@
+//! progenitor's hooks for the generated client: header hygiene before a request, the retry loop as `exec`.
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use reqwest::header::{AUTHORIZATION, Entry, HeaderName};
+
+use crate::ext::calls::operations;
+
+use crate::ext::errors::decode;
+use crate::ext::sessions::session::{SESSION_JWT_HEADER, SESSION_TOKEN_HEADER};
+use crate::ext::transport::scope;
+use crate::ext::transport::state::ClientState;
+use crate::generated::Client as GeneratedClient;
+
+/// The header progenitor adds to every request and the hooks remove.
+static API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+impl ClientHooks<ClientState> for GeneratedClient {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let headers = request.headers_mut();
+        // The project's credentials, unless the operation carries another party's (or none at all).
+        if !operations::WITHOUT_PROJECT_CREDENTIALS.contains(&info.operation_id)
+            && let Entry::Vacant(entry) = headers.entry(AUTHORIZATION)
+        {
+            entry.insert(self.inner().project_authorization.clone());
+        }
+        // progenitor adds `api-version: <info.version>`; Stytch has no such header.
+        headers.remove(&API_VERSION);
+        // One pass over the few headers, rather than a lookup (and a name parse) per session header.
+        for (name, value) in headers.iter_mut() {
+            if name == SESSION_TOKEN_HEADER || name == SESSION_JWT_HEADER {
+                value.set_sensitive(true);
+            }
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let (response, body) = self.attempts(request).await?;
+        // The ext layer reads only the status and body of a success: progenitor would copy headers nobody reads.
+        // Errors keep theirs, and so does a power user calling the generated client directly (no scope).
+        let headers = !scope::in_scope() || !response.status().is_success();
+        Ok(decode::with_body(response, body, headers))
+    }
+}

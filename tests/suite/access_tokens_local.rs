@@ -1,0 +1,359 @@
+//! Local verification of Connected Apps access tokens (httpmock as Stytch): a valid token's claims exactly, every
+//! forgery refused with its reason and with zero requests (the key set is warm, so not even a JWKS request),
+//! token confusion in both directions, issuers (custom domain, look-alikes), audiences, scopes, age, and the key
+//! cache shared with session JWTs. The exact JWKS request is pinned by `Expect::get` (Basic auth, no session).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+use crate::common::jwt::CLIENT_ID;
+use crate::common::*;
+use stytch_connected_apps::emulator::SigningKey;
+use stytch_connected_apps::{
+    AccessTokenError, Client, JwtErrorKind, MemberSession, RetryPolicy, TokenRequirements, VerifiedBy,
+};
+
+const CUSTOM_DOMAIN: &str = "https://auth.example.com";
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn compact(header: &Value, claims: &Value, signature: &[u8]) -> String {
+    format!("{}.{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()), b64(signature))
+}
+
+fn with(mut claims: Value, pointer: &str, value: Value) -> Value {
+    *claims.pointer_mut(pointer).unwrap() = value;
+    claims
+}
+
+fn without(mut claims: Value, name: &str) -> Value {
+    claims.as_object_mut().unwrap().remove(name);
+    claims
+}
+
+/// A client of the mock server that accepts the custom domain as an issuer.
+async fn start_with_custom_domain() -> (httpmock::MockServer, Client) {
+    let server = httpmock::MockServer::start_async().await;
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(server.base_url())
+        .custom_domain(CUSTOM_DOMAIN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+/// The JWT error kind of a refused access token.
+fn refusal(error: &stytch_connected_apps::Error) -> Option<JwtErrorKind> {
+    match error.as_access_token()? {
+        AccessTokenError::Invalid(jwt) => {
+            assert_eq!(jwt.what, "access token");
+            Some(jwt.kind)
+        }
+        _ => None,
+    }
+}
+
+/// Every forgery of a B2B access token, with the refusal each must get.
+fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
+    let key = SigningKey::generation(0);
+    let claims = jwt::access_claims();
+    let now = jwt::now();
+    let valid = key.sign(&claims);
+    let parts: Vec<&str> = valid.split('.').collect();
+    let hs_header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid()});
+    let message = format!("{}.{}", b64(hs_header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let modulus = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.jwk()["n"].as_str().unwrap()).unwrap();
+    let hs256 = |secret: &[u8]| {
+        let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret), message.as_bytes());
+        format!("{message}.{}", b64(tag.as_ref()))
+    };
+    let other = SigningKey::generation(1).sign(&claims);
+    let wrong_key = format!("{}.{}.{}", parts[0], parts[1], other.split('.').nth(2).unwrap());
+    let tampered_claims = with(claims.clone(), "/scope", json!("openid read:users write:users admin"));
+    let tampered = format!("{}.{}.{}", parts[0], b64(tampered_claims.to_string().as_bytes()), parts[2]);
+    let issuer = |iss: &str| key.sign(&with(claims.clone(), "/iss", json!(iss)));
+    let session_jwt = key.sign(&jwt::member_claims());
+    // An access token that also carries a session claim is not an access token either.
+    let mut hybrid_claims = claims.clone();
+    hybrid_claims["https://stytch.com/session"] = jwt::member_claims()["https://stytch.com/session"].clone();
+    let hybrid = key.sign(&hybrid_claims);
+
+    vec![
+        (
+            "alg none",
+            compact(&json!({"alg": "none", "kid": key.kid()}), &claims, b""),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
+        ("HS256 keyed with the modulus", hs256(&modulus), JwtErrorKind::UnsupportedAlgorithm),
+        ("HS256 keyed with the JWK", hs256(key.jwk().to_string().as_bytes()), JwtErrorKind::UnsupportedAlgorithm),
+        (
+            "RS384",
+            compact(&json!({"alg": "RS384", "kid": key.kid()}), &claims, b"x"),
+            JwtErrorKind::UnsupportedAlgorithm,
+        ),
+        (
+            "crit header",
+            compact(&json!({"alg": "RS256", "kid": key.kid(), "crit": ["exp"]}), &claims, b"x"),
+            JwtErrorKind::Malformed,
+        ),
+        ("another key under a served kid", wrong_key, JwtErrorKind::InvalidSignature),
+        ("tampered payload (scopes added)", tampered, JwtErrorKind::InvalidSignature),
+        ("no kid", compact(&json!({"alg": "RS256"}), &claims, b"x"), JwtErrorKind::MissingClaim("kid")),
+        ("another project's issuer", issuer("stytch.com/project-test-other"), JwtErrorKind::WrongIssuer),
+        ("look-alike custom domain", issuer("https://auth.example.com.evil"), JwtErrorKind::WrongIssuer),
+        ("custom domain with a path", issuer("https://auth.example.com/"), JwtErrorKind::WrongIssuer),
+        ("custom domain over http", issuer("http://auth.example.com"), JwtErrorKind::WrongIssuer),
+        ("custom domain in capitals", issuer("https://AUTH.example.com"), JwtErrorKind::WrongIssuer),
+        ("issuer prefix of the project's", issuer(&format!("stytch.com/{PROJECT_ID}x")), JwtErrorKind::WrongIssuer),
+        ("no issuer", key.sign(&without(claims.clone(), "iss")), JwtErrorKind::MissingClaim("iss")),
+        (
+            "another audience",
+            key.sign(&with(claims.clone(), "/aud", json!(["project-test-other"]))),
+            JwtErrorKind::WrongAudience,
+        ),
+        ("audience not a string", key.sign(&with(claims.clone(), "/aud", json!([7]))), JwtErrorKind::Malformed),
+        ("expired", key.sign(&with(claims.clone(), "/exp", json!(now - 60))), JwtErrorKind::Expired),
+        ("not yet valid", key.sign(&with(claims.clone(), "/nbf", json!(now + 600))), JwtErrorKind::NotYetValid),
+        ("issued in the future", key.sign(&with(claims.clone(), "/iat", json!(now + 600))), JwtErrorKind::NotYetValid),
+        ("a session JWT", session_jwt, JwtErrorKind::WrongTokenType),
+        ("an access token with a session claim", hybrid, JwtErrorKind::WrongTokenType),
+        ("no client_id", key.sign(&without(claims.clone(), "client_id")), JwtErrorKind::MissingClaim("client_id")),
+        (
+            "scope not a string",
+            key.sign(&with(claims.clone(), "/scope", json!(["read:users"]))),
+            JwtErrorKind::Malformed,
+        ),
+        (
+            "no organization",
+            key.sign(&without(claims.clone(), "https://stytch.com/organization")),
+            JwtErrorKind::MissingClaim("https://stytch.com/organization.organization_id"),
+        ),
+        ("four parts", format!("{valid}.x"), JwtErrorKind::Malformed),
+        ("oversized", format!("{}.{}.{}", parts[0], "A".repeat(20_000), parts[2]), JwtErrorKind::Malformed),
+    ]
+}
+
+#[tokio::test]
+async fn a_valid_b2b_access_token_yields_its_claims_after_one_jwks_request() {
+    let (server, client) = start_with_custom_domain().await;
+    let jwks = mount_jwks(&server, true).await;
+    let mut claims = jwt::access_claims();
+    claims["https://example.com/plan"] = json!("enterprise");
+    let token = SigningKey::generation(0).sign(&claims);
+
+    let verified = client.b2b_access_tokens().verify(&token).await.unwrap();
+    assert_eq!(verified.subject, MEMBER);
+    assert_eq!(verified.client_id, CLIENT_ID);
+    assert_eq!(verified.scopes.to_string(), "openid read:users");
+    assert!(verified.scopes.has("read:users") && !verified.scopes.has("write:users"));
+    assert_eq!(verified.audience, [PROJECT_ID]);
+    assert_eq!(verified.issuer, format!("stytch.com/{PROJECT_ID}"));
+    let at = |field: &str| UNIX_EPOCH + Duration::from_secs(claims[field].as_u64().unwrap());
+    assert_eq!(verified.expires_at, at("exp"));
+    assert_eq!((verified.issued_at, verified.not_before), (Some(at("iat")), Some(at("nbf"))));
+    assert_eq!(verified.token_id.as_deref(), Some("access-token-test-1"));
+    let organization = verified.organization.as_ref().unwrap();
+    assert_eq!((organization.organization_id.as_str(), organization.slug.as_deref()), (ORG, Some("acme")));
+    assert_eq!(Value::Object(verified.custom_claims.clone()), json!({"https://example.com/plan": "enterprise"}));
+    assert_eq!(verified.verified_by, VerifiedBy::Locally);
+    jwks.assert_calls_async(1).await;
+
+    // The custom domain is an accepted issuer too.
+    let custom = SigningKey::generation(0).sign(&with(claims, "/iss", json!(CUSTOM_DOMAIN)));
+    assert_eq!(client.b2b_access_tokens().verify(&custom).await.unwrap().issuer, CUSTOM_DOMAIN);
+    jwks.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn forged_and_flawed_access_tokens_are_refused_with_zero_requests() {
+    let (server, client) = start_with_custom_domain().await;
+    let jwks = mount_jwks(&server, true).await;
+    let tokens = client.b2b_access_tokens();
+    tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap();
+    jwks.assert_calls_async(1).await;
+    let anything = catch_all(&server).await;
+
+    for (name, forged, kind) in forgeries() {
+        let err = tokens.verify(&forged).await.unwrap_err();
+        assert_eq!(refusal(&err), Some(kind), "{name}: {err}");
+        assert!(err.as_access_token().unwrap().is_invalid_token(), "{name}");
+        assert!(!err.is_retryable() && err.status().is_none(), "{name}");
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains(&forged) && !shown.contains(forged.split('.').nth(1).unwrap_or("-")),
+            "{name}: {shown}"
+        );
+    }
+    anything.assert_calls_async(0).await;
+    jwks.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn without_a_custom_domain_only_the_stytch_issuer_is_accepted() {
+    let (server, client) = start().await;
+    mount_jwks(&server, true).await;
+    let custom = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/iss", json!(CUSTOM_DOMAIN)));
+    let err = client.b2b_access_tokens().verify(&custom).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongIssuer));
+    assert_eq!(client.custom_domain(), None);
+}
+
+#[tokio::test]
+async fn an_access_token_is_not_a_session_jwt() {
+    let (server, client) = start().await;
+    let jwks = mount_jwks(&server, true).await;
+    mount_jwks(&server, false).await;
+    let token = SigningKey::generation(0).sign(&jwt::access_claims());
+    let err = client.verify_member_jwt(&token).await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::WrongTokenType), "{err}");
+    let user_token = SigningKey::generation(0).sign(&jwt::user_access_claims());
+    let err = client.verify_user_jwt(&user_token).await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::WrongTokenType), "{err}");
+    // Nor does it route a session-inferred call: refused before any request.
+    let anything = catch_all(&server).await;
+    let err = client.as_member(MemberSession::jwt(&token).unwrap()).organization_connected_apps().await.unwrap_err();
+    assert_eq!(err.as_jwt().map(|e| e.kind), Some(JwtErrorKind::WrongTokenType), "{err}");
+    anything.assert_calls_async(0).await;
+    // Refused on its claims: not even a key was needed.
+    jwks.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_consumer_verifier_reads_the_consumer_keys_and_refuses_b2b_tokens() {
+    let (server, client) = start().await;
+    let b2b_jwks = mount_jwks(&server, true).await;
+    let user_jwks = mount_jwks(&server, false).await;
+    let tokens = client.consumer_access_tokens();
+    let verified = tokens.verify(&SigningKey::generation(0).sign(&jwt::user_access_claims())).await.unwrap();
+    assert_eq!((verified.subject.as_str(), verified.organization.as_ref()), (USER, None));
+    let err = tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongTokenType), "{err}");
+    let err = tokens.verify(&SigningKey::generation(0).sign(&jwt::user_claims())).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongTokenType), "a user session JWT: {err}");
+    user_jwks.assert_calls_async(1).await;
+    b2b_jwks.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn access_tokens_and_session_jwts_share_one_key_cache() {
+    let (server, client) = start().await;
+    let jwks = mount_jwks(&server, true).await;
+    client.verify_member_jwt(&jwt::member()).await.unwrap();
+    // A clone's verifier, built after the session verification: no second fetch.
+    let tokens = client.clone().b2b_access_tokens();
+    tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap();
+    jwks.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn required_scopes_are_all_needed_and_the_missing_one_is_named() {
+    let (server, client) = start().await;
+    mount_jwks(&server, true).await;
+    let token = SigningKey::generation(0).sign(&jwt::access_claims());
+    let tokens = client.b2b_access_tokens();
+    let granted = TokenRequirements::new().scopes(["openid", "read:users"]);
+    assert_eq!(tokens.verify_with(&token, &granted).await.unwrap().subject, MEMBER);
+    let more = TokenRequirements::new().scope("read:users").scope("write:users").scope("admin");
+    let err = tokens.verify_with(&token, &more).await.unwrap_err();
+    assert_eq!(err.as_access_token(), Some(&AccessTokenError::InsufficientScope { missing: "write:users".into() }));
+    assert!(!err.as_access_token().unwrap().is_invalid_token());
+    assert_eq!(err.to_string(), "access token lacks the required scope \"write:users\"");
+    // A prefix or a case variant of a granted scope is not that scope.
+    for near in ["read", "read:user", "READ:USERS", "read:users "] {
+        let err = tokens.verify_with(&token, &TokenRequirements::new().scope(near)).await.unwrap_err();
+        assert!(matches!(err.as_access_token(), Some(AccessTokenError::InsufficientScope { .. })), "{near:?}");
+    }
+    // No `scope` claim: no scope at all.
+    let bare = SigningKey::generation(0).sign(&without(jwt::access_claims(), "scope"));
+    assert!(tokens.verify(&bare).await.unwrap().scopes.is_empty());
+}
+
+#[tokio::test]
+async fn custom_audiences_replace_the_project_id() {
+    let (server, client) = start().await;
+    mount_jwks(&server, true).await;
+    let api = "https://api.example.com";
+    let tokens = client.b2b_access_tokens().audiences([api]);
+    let minted_for_api = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/aud", json!([PROJECT_ID, api])));
+    assert_eq!(tokens.verify(&minted_for_api).await.unwrap().audience, [PROJECT_ID, api]);
+    let err = tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongAudience));
+    let string_aud = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/aud", json!(api)));
+    assert_eq!(tokens.verify(&string_aud).await.unwrap().audience, [api]);
+}
+
+#[tokio::test]
+async fn max_token_age_is_reported_only_once_the_signature_holds() {
+    let (server, client) = start().await;
+    mount_jwks(&server, true).await;
+    let tokens = client.b2b_access_tokens().max_token_age(Duration::from_secs(120));
+    let old = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/iat", json!(jwt::now() - 200)));
+    let err = tokens.verify(&old).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::TooOld));
+    let parts: Vec<&str> = old.split('.').collect();
+    let mut signature = parts[2].to_owned();
+    let flipped = if signature.as_bytes()[10] == b'A' { "B" } else { "A" };
+    signature.replace_range(10..11, flipped);
+    let forged = format!("{}.{}.{signature}", parts[0], parts[1]);
+    let err = tokens.verify(&forged).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::InvalidSignature));
+    let no_iat = SigningKey::generation(0).sign(&without(jwt::access_claims(), "iat"));
+    assert_eq!(refusal(&tokens.verify(&no_iat).await.unwrap_err()), Some(JwtErrorKind::MissingClaim("iat")));
+    // Without a maximum age, the old token is fine.
+    let verified = client.b2b_access_tokens().verify(&old).await.unwrap();
+    assert!(verified.issued_at.unwrap() < SystemTime::now() - Duration::from_secs(150));
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_fetched_once_for_an_access_token() {
+    let (server, client) = start().await;
+    let old = server
+        .mock_async(|when, then| {
+            Expect::get(jwt::member_jwks_path()).matcher(when);
+            then.status(200).json_body(jwt::jwks(&[0]));
+        })
+        .await;
+    let tokens = client.b2b_access_tokens();
+    tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap();
+    old.delete_async().await;
+    let rotated = server
+        .mock_async(|when, then| {
+            Expect::get(jwt::member_jwks_path()).matcher(when);
+            then.status(200).json_body(jwt::jwks(&[0, 1]));
+        })
+        .await;
+    let token = SigningKey::generation(1).sign(&jwt::access_claims());
+    assert_eq!(tokens.verify(&token).await.unwrap().subject, MEMBER);
+    rotated.assert_calls_async(1).await;
+    // A flood of unknown kids after that costs nothing (the refetch cooldown).
+    for generation in 2..20 {
+        let err = tokens.verify(&SigningKey::generation(generation).sign(&jwt::access_claims())).await.unwrap_err();
+        assert_eq!(refusal(&err), Some(JwtErrorKind::UnknownKey), "{err}");
+    }
+    rotated.assert_calls_async(1).await;
+}
+
+#[test]
+fn custom_domains_must_be_origins() {
+    let build = |domain: &str| Client::builder(PROJECT_ID, SECRET).custom_domain(domain).build();
+    assert_eq!(build("https://Auth.Example.com/").unwrap().custom_domain(), Some(CUSTOM_DOMAIN));
+    assert_eq!(build("https://auth.example.com:8443").unwrap().custom_domain(), Some("https://auth.example.com:8443"));
+    assert_eq!(build("http://127.0.0.1:9000").unwrap().custom_domain(), Some("http://127.0.0.1:9000"));
+    for refused in [
+        "https://auth.example.com/v1",
+        "http://auth.example.com",
+        "https://user:pass@auth.example.com",
+        "https://auth.example.com?x=1",
+        "auth.example.com",
+        "ftp://auth.example.com",
+    ] {
+        let err = build(refused).unwrap_err();
+        assert!(matches!(err, stytch_connected_apps::Error::Configuration(_)), "{refused}: {err}");
+        assert!(!err.to_string().contains("user:pass@"), "{refused}: {err}");
+    }
+}
