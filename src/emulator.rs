@@ -2,7 +2,9 @@
 //! semantics (ids by slug or external id, revocations that later lists reflect, RBAC and tenancy for member
 //! sessions, 401/403/404 envelopes, a fresh `request_id` per response), fault injection and a request log. Its
 //! session JWTs are RS256-signed with its own keys, served by both JWKS endpoints; keys can be rotated and
-//! retired, and JWTs issued with a flaw (expired, wrong audience, ...) for tests of verification.
+//! retired, and JWTs issued with a flaw (expired, wrong audience, ...) for tests of verification. Connected Apps'
+//! access tokens are minted against a consent grant ([`Emulator::issue_member_access_token`],
+//! [`Emulator::issue_user_access_token`]) and introspected (RFC 7662): revoking the consent makes them inactive.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,6 +20,7 @@
 //!
 //! Also a binary: `cargo run --features emulator --bin stytch-emulator -- --port 8080 --fixtures world.json`.
 
+mod access_tokens;
 mod bodies;
 mod connection;
 mod faults;
@@ -31,9 +34,9 @@ mod world;
 pub use faults::{Fault, JwtFlaw, LoggedRequest};
 pub use fixture::{
     Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
-    SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION, SEED_OTHER_ADMIN,
-    SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET, SEED_THIRD_PARTY_APP, SEED_USER,
-    SEED_USER_SESSION, User, UserSessionRecord, mint_session_jwt,
+    SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_APP_SECRET, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION,
+    SEED_OTHER_ADMIN, SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET,
+    SEED_THIRD_PARTY_APP, SEED_USER, SEED_USER_SESSION, User, UserSessionRecord, mint_session_jwt,
 };
 pub use keys::SigningKey;
 pub use server::Emulator;
@@ -61,11 +64,16 @@ pub enum Endpoint {
     MemberJwks,
     /// `GET /v1/sessions/jwks/{project_id}` (the keys that sign consumer session JWTs).
     UserJwks,
+    /// `POST /v1/public/{project_id}/oauth2/introspect` (RFC 7662: is an access token active?).
+    IntrospectToken,
+    /// `POST /v1/oauth2/introspect`, the same on a custom domain (point `ClientBuilder::custom_domain` at the
+    /// emulator's URL).
+    IntrospectTokenOnCustomDomain,
 }
 
 impl Endpoint {
     /// Every endpoint the emulator serves.
-    pub const ALL: [Endpoint; 10] = [
+    pub const ALL: [Endpoint; 12] = [
         Endpoint::OrganizationConnectedApps,
         Endpoint::ConnectedApp,
         Endpoint::MemberConnectedApps,
@@ -76,6 +84,8 @@ impl Endpoint {
         Endpoint::AuthenticateUserSession,
         Endpoint::MemberJwks,
         Endpoint::UserJwks,
+        Endpoint::IntrospectToken,
+        Endpoint::IntrospectTokenOnCustomDomain,
     ];
 
     /// `GET` or `POST`.
@@ -108,6 +118,8 @@ impl Endpoint {
             Endpoint::AuthenticateUserSession => "/v1/sessions/authenticate",
             Endpoint::MemberJwks => "/v1/b2b/sessions/jwks/{project_id}",
             Endpoint::UserJwks => "/v1/sessions/jwks/{project_id}",
+            Endpoint::IntrospectToken => "/v1/public/{project_id}/oauth2/introspect",
+            Endpoint::IntrospectTokenOnCustomDomain => "/v1/oauth2/introspect",
         }
     }
 

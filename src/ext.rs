@@ -169,6 +169,8 @@ pub use hygiene::credential::Credential;
 pub use hygiene::secret::Secret;
 // For the emulator, which signs and checks the JWTs it issues with the same code.
 #[cfg(feature = "emulator")]
+pub(crate) use access_tokens::profile::AccessTokenProfile;
+#[cfg(feature = "emulator")]
 pub(crate) use jwt::crypto::provider as jwt_provider;
 pub use jwt::error::{JwtError, JwtErrorKind};
 #[cfg(feature = "emulator")]

@@ -125,6 +125,10 @@ pub struct ConnectedApp {
     /// Logo, if any (sent as `null` otherwise, as Stytch does).
     #[serde(default)]
     pub logo_url: Option<String>,
+    /// Its client secret, if it has one: token introspection as this app must then present it (never printed:
+    /// [`Credential::expose`] reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Credential>,
 }
 
 /// One completed, unrevoked authorization: a member (of an organization) or a user, an app, and the scopes granted.
@@ -264,7 +268,16 @@ impl Fixture {
             description: description.into(),
             client_type: client_type.into(),
             logo_url: logo_url.map(Into::into),
+            client_secret: None,
         });
+        self
+    }
+
+    /// Gives app `id` a client secret (introspection as the app must then present it).
+    pub fn client_secret(mut self, id: &str, secret: &str) -> Self {
+        if let Some(app) = self.connected_apps.iter_mut().find(|app| app.connected_app_id == id) {
+            app.client_secret = Some(Credential::from(secret));
+        }
         self
     }
 
@@ -349,6 +362,7 @@ impl Fixture {
                 "third_party",
                 Some("https://calendar.example/logo.png"),
             )
+            .client_secret(SEED_APP, SEED_APP_SECRET)
             .member_authorization(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, &["openid", "profile", "email"])
             .member_authorization(SEED_ORGANIZATION, SEED_MEMBER, SEED_THIRD_PARTY_APP, &["openid", "calendar.read"])
             .user_authorization(SEED_USER, SEED_APP, &["openid", "profile", "email"])
@@ -377,7 +391,9 @@ pub const SEED_OTHER_ADMIN: &str = "member-test-9d8c7b6a-5f4e-4d3c-8b2a-globex00
 pub const SEED_USER: &str = "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6";
 #[allow(missing_docs)]
 pub const SEED_APP: &str = "connected-app-test-aeadeabc-a3a3-4796-83d0-b757e3001000";
-#[allow(missing_docs)]
+/// The seed's first-party app's client secret (introspection as that app presents it).
+pub const SEED_APP_SECRET: &str = "secret-test-emulator-app-not-a-real-secret";
+/// The seed's third-party app (no client secret in the seed).
 pub const SEED_THIRD_PARTY_APP: &str = "connected-app-test-5d2e7f10-3c4b-4a5d-9e6f-third0party01";
 #[allow(missing_docs)]
 pub const SEED_ADMIN_SESSION: &str = "session-token-emulator-admin-mZAYn5aLEqKUlZ_Ad9U";

@@ -205,6 +205,25 @@ impl Emulator {
         lock(&self.shared).world.issue_jwt(session_token, false, Some(flaw))
     }
 
+    /// An access token for Connected App `connected_app_id` acting for a member of `organization_id` with
+    /// `scopes` (issued now, valid an hour, signed with the current key), minted against that member's consent
+    /// grant (which B1–B3 list): `None` unless the member authorized the app for every one of `scopes`. Revoking
+    /// the consent (B4, a bulk revocation) makes introspection answer `active: false` for it.
+    pub fn issue_member_access_token(
+        &self,
+        organization_id: &str,
+        member_id: &str,
+        connected_app_id: &str,
+        scopes: &[&str],
+    ) -> Option<String> {
+        lock(&self.shared).world.issue_access_token(Some(organization_id), member_id, connected_app_id, scopes)
+    }
+
+    /// The same for a consumer user's consent grant (C1 lists it, C2 revokes it).
+    pub fn issue_user_access_token(&self, user_id: &str, connected_app_id: &str, scopes: &[&str]) -> Option<String> {
+        lock(&self.shared).world.issue_access_token(None, user_id, connected_app_id, scopes)
+    }
+
     /// The world as it is now (revocations applied).
     pub fn fixture(&self) -> Fixture {
         lock(&self.shared).world.fixture.clone()

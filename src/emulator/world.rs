@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use super::access_tokens::IssuedAccessToken;
 use super::bodies::{self, Refusal, SessionArgument, SessionRequest};
 use super::fixture::{
     Authorization, ConnectedApp, Fixture, JwtClaims, Member, MemberSessionRecord, Organization, SESSION_EXPIRES_AT,
@@ -35,11 +36,18 @@ pub(crate) struct World {
     requests_served: u64,
     /// The signing keys the JWKS endpoints serve; the last one signs what the emulator issues. Never empty.
     keys: Vec<SigningKey>,
+    /// The access tokens issued so far, and what each was minted against.
+    pub(crate) access_tokens: Vec<IssuedAccessToken>,
 }
 
 impl World {
     pub(crate) fn new(fixture: Fixture) -> Self {
-        Self { fixture, requests_served: 0, keys: vec![SigningKey::generation(0)] }
+        Self { fixture, requests_served: 0, keys: vec![SigningKey::generation(0)], access_tokens: Vec::new() }
+    }
+
+    /// The served key with this `kid`, if any.
+    pub(crate) fn served_key(&self, kid: &str) -> Option<SigningKey> {
+        self.keys.iter().find(|key| key.kid() == kid).copied()
     }
 
     /// The key new JWTs are signed with.
@@ -169,6 +177,12 @@ impl World {
         credentials: &Credentials,
         body: &[u8],
     ) -> Reply {
+        // Introspection authenticates a Connected App (in the body), not the project.
+        match endpoint {
+            Endpoint::IntrospectToken => return self.introspect(Some(&ids[0]), body),
+            Endpoint::IntrospectTokenOnCustomDomain => return self.introspect(None, body),
+            _ => {}
+        }
         if !self.authenticated(credentials.authorization.as_deref()) {
             return self.error(401, "unauthorized_credentials", "Unauthorized credentials.");
         }
@@ -187,6 +201,7 @@ impl World {
             Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),
             Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
             Endpoint::MemberJwks | Endpoint::UserJwks => self.jwks(&ids[0]),
+            Endpoint::IntrospectToken | Endpoint::IntrospectTokenOnCustomDomain => unreachable_introspection(self),
         }
     }
 
@@ -553,6 +568,11 @@ impl World {
             .retain(|a| !(a.user_id.as_deref() == Some(user_id.as_str()) && a.connected_app_id == app_id));
         (200, json!({"status_code": 200, "request_id": self.request_id()}))
     }
+}
+
+/// Introspection is answered before the project's credentials are checked; this arm is never taken.
+fn unreachable_introspection(world: &mut World) -> Reply {
+    world.error(500, "internal_server_error", "introspection is routed before authentication")
 }
 
 /// A session's `expires_at`: the fixture's, or `minutes` from now when the request extends it.

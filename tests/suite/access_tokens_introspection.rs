@@ -128,15 +128,26 @@ async fn an_active_answer_gets_the_local_claim_checks() {
         ("another audience", json!({"aud": ["project-test-other"]}), JwtErrorKind::WrongAudience),
         ("another issuer", json!({"iss": "stytch.com/project-test-other"}), JwtErrorKind::WrongIssuer),
         ("expired", json!({"exp": jwt::now() - 60}), JwtErrorKind::Expired),
-        ("no client_id", json!({"client_id": null}), JwtErrorKind::Malformed),
+        ("no client_id", json!({"client_id": null}), JwtErrorKind::MissingClaim("client_id")),
+        ("a client_id that is not a string", json!({"client_id": 7}), JwtErrorKind::Malformed),
+        ("no token_type", json!({"token_type": null}), JwtErrorKind::WrongTokenType),
+        (
+            "an M2M token",
+            json!({"sub": "m2m-client-test-1", "https://stytch.com/organization": null}),
+            JwtErrorKind::WrongTokenType,
+        ),
         ("a session", json!({"https://stytch.com/session": {"id": "x"}}), JwtErrorKind::WrongTokenType),
     ];
     for (name, changes, kind) in cases {
         let claims = jwt::access_claims();
         let token = SigningKey::generation(0).sign(&claims);
         let mut answer = active(&claims);
+        // `null`: the answer lacks the key.
         for (key, value) in changes.as_object().unwrap() {
-            answer[key] = value.clone();
+            match value {
+                Value::Null => drop(answer.as_object_mut().unwrap().remove(key)),
+                value => answer[key] = value.clone(),
+            }
         }
         let mock = mount_introspection(&server, &introspect_path(), &token, answer).await;
         let err = network(&client).verify(&token).await.unwrap_err();
@@ -215,4 +226,30 @@ async fn introspection_needs_an_app_and_a_plausible_token() {
     anything.assert_calls_async(0).await;
     let app = IntrospectionClient::confidential(CLIENT_ID, APP_SECRET);
     assert!(!format!("{app:?} {:?}", network(&client)).contains(APP_SECRET));
+}
+
+#[tokio::test]
+async fn the_app_secret_echoed_in_its_form_encoded_shape_is_cut_too() {
+    let (server, client) = start().await;
+    let token = SigningKey::generation(0).sign(&jwt::access_claims());
+    let (secret, on_the_wire) = ("Xk9/q+Zr7w==Lm3pQ", "Xk9%2Fq%2BZr7w%3D%3DLm3pQ");
+    let body = json!({
+        "status_code": 401, "request_id": REQUEST_ID, "error_type": "invalid_client",
+        "error_message": format!("client authentication failed, got {on_the_wire} and {secret}"),
+    });
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method("POST").path(introspect_path()).body_includes(format!("client_secret={on_the_wire}"));
+            then.status(401).json_body(body);
+        })
+        .await;
+    let tokens = client
+        .b2b_access_tokens()
+        .verification(TokenVerification::Network)
+        .introspection_client(IntrospectionClient::confidential(CLIENT_ID, secret));
+    let err = tokens.verify(&token).await.unwrap_err();
+    mock.assert_calls_async(1).await;
+    let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err));
+    assert!(!shown.contains(on_the_wire) && !shown.contains(secret), "{shown}");
+    assert!(shown.contains("client authentication failed"), "{shown}");
 }

@@ -124,6 +124,16 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
         ("an access token with a session claim", hybrid, JwtErrorKind::WrongTokenType),
         ("no client_id", key.sign(&without(claims.clone(), "client_id")), JwtErrorKind::MissingClaim("client_id")),
         (
+            "a subject that is no member (an M2M client)",
+            key.sign(&with(claims.clone(), "/sub", json!("m2m-client-test-d731954d-dab3-4a2b-bdee-07f3ad1be885"))),
+            JwtErrorKind::WrongTokenType,
+        ),
+        (
+            "a user's token to a B2B verifier",
+            key.sign(&with(claims.clone(), "/sub", json!(USER))),
+            JwtErrorKind::WrongTokenType,
+        ),
+        (
             "scope not a string",
             key.sign(&with(claims.clone(), "/scope", json!(["read:users"]))),
             JwtErrorKind::Malformed,
@@ -356,4 +366,24 @@ fn custom_domains_must_be_origins() {
         assert!(matches!(err, stytch_connected_apps::Error::Configuration(_)), "{refused}: {err}");
         assert!(!err.to_string().contains("user:pass@"), "{refused}: {err}");
     }
+}
+
+#[tokio::test]
+async fn an_m2m_token_is_not_a_connected_app_token_even_with_a_client_id_claim() {
+    let (server, client) = start().await;
+    mount_jwks(&server, false).await;
+    let now = jwt::now();
+    let m2m = "m2m-client-test-d731954d-dab3-4a2b-bdee-07f3ad1be885";
+    // Stytch's M2M claims (same issuer, audience and keys), plus a `client_id` a custom-claim template could add.
+    let m2m_claims = json!({
+        "sub": m2m, "iss": format!("stytch.com/{PROJECT_ID}"), "aud": [PROJECT_ID],
+        "iat": now, "nbf": now, "exp": now + 3600, "scope": "openid read:users write:users", "client_id": m2m,
+    });
+    let token = SigningKey::generation(0).sign(&m2m_claims);
+    let err = client.consumer_access_tokens().verify(&token).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongTokenType), "{err}");
+    // A member's token is no user's either.
+    let member = SigningKey::generation(0).sign(&without(jwt::access_claims(), "https://stytch.com/organization"));
+    let err = client.consumer_access_tokens().verify(&member).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongTokenType), "{err}");
 }

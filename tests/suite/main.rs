@@ -18,6 +18,7 @@ mod cli_terminal;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
+mod emulator_access_tokens;
 mod emulator_binary;
 mod emulator_e2e;
 mod emulator_envelopes;

@@ -100,11 +100,12 @@ pub(crate) async fn introspect(
     if let Some(secret) = &app.client_secret {
         form.push(("client_secret", secret.expose()));
     }
+    // The token and the app's secret, as given and as they travel (form-encoded): a server echoing either is cut.
     let secrets = || {
         let mut secrets: Secrets = generated.inner.secrets.clone();
-        secrets.add(token);
-        if let Some(secret) = &app.client_secret {
-            secrets.add(secret.expose());
+        for value in [Some(token), app.client_secret.as_ref().map(Secret::expose)].into_iter().flatten() {
+            secrets.add(value);
+            secrets.add(form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>());
         }
         secrets
     };

@@ -157,11 +157,11 @@ impl AccessTokens {
             return Err(AccessTokenError::Inactive.into());
         }
         let mut answered = answer.claims;
-        // A refresh token is active too, and is no access token.
+        // A refresh token is active too, and is no access token: the answer must say it is one (RFC 7662 makes
+        // `token_type` optional; Stytch sends it, and an answer that does not say is refused rather than trusted).
         match answered.remove("token_type") {
-            None => {}
             Some(kind) if kind.as_str().is_some_and(|kind| kind.eq_ignore_ascii_case("access_token")) => {}
-            Some(_) => return Err(invalid(JwtErrorKind::WrongTokenType)),
+            _ => return Err(invalid(JwtErrorKind::WrongTokenType)),
         }
         let profile = AccessTokenProfile { b2b: self.b2b };
         let read = self.with_expected(|expected| verify::read_claims(answered, expected, &profile));

@@ -127,7 +127,8 @@ impl ClientBuilder {
     /// [`from_env`](Client::from_env)): access tokens it issued name it as their issuer, which
     /// [`AccessTokens`](crate::AccessTokens) then accepts beside `stytch.com/{project_id}`, compared exactly.
     /// An origin only: `https` (plain `http` only where [`base_url`](Self::base_url) allows it), no path, query,
-    /// fragment or credentials; a trailing `/` is ignored. It does not change where the client's calls go.
+    /// fragment or credentials; a trailing `/` is ignored. Token introspection goes to it
+    /// (`{custom domain}/v1/oauth2/introspect`, as Stytch documents); every other call goes to the base URL.
     ///
     /// ```
     /// use stytch_connected_apps::Client;
@@ -254,9 +255,10 @@ impl ClientBuilder {
             // server-chosen bytes in its errors and tracing events (see SECURITY.md).
             .http1_only();
         http = crate::ext::client::tls::configure(http)?;
-        if base_url.starts_with("http://") {
-            // Plain HTTP (loopback, or opted in): a system proxy (`HTTP_PROXY`) would receive the credentials in
-            // clear, so none is used.
+        if base_url.starts_with("http://") || custom_domain.as_deref().is_some_and(|url| url.starts_with("http://")) {
+            // Plain HTTP (loopback, or opted in) to Stytch or to the custom domain (introspection, with a Connected
+            // App's secret and a bearer token): a system proxy (`HTTP_PROXY`) would receive them in clear, so none
+            // is used.
             http = http.no_proxy();
         }
         let http =

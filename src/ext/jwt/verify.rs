@@ -62,9 +62,15 @@ pub(crate) struct Registered {
 pub(crate) trait Profile {
     /// What it reads.
     type Claims;
-    /// Reads the profile's claims out of `claims` (which keeps only the custom claims afterwards). `now` and
-    /// `leeway` are in seconds.
-    fn read(&self, claims: &mut Map<String, Value>, now: f64, leeway: f64) -> Result<Self::Claims, JwtErrorKind>;
+    /// Reads the profile's claims out of `claims` (which keeps only the custom claims afterwards), knowing the
+    /// registered ones. `now` and `leeway` are in seconds.
+    fn read(
+        &self,
+        claims: &mut Map<String, Value>,
+        registered: &Registered,
+        now: f64,
+        leeway: f64,
+    ) -> Result<Self::Claims, JwtErrorKind>;
 }
 
 /// A verified token: its registered claims, its profile's, and its custom claims.
@@ -148,7 +154,8 @@ pub(crate) fn read_claims<P: Profile>(
 ) -> Result<(Verified<P::Claims>, bool), JwtErrorKind> {
     let (registered, too_old) = check_registered(&claims, expected)?;
     claims.retain(|name, _| !REGISTERED.contains(&name.as_str()));
-    let claims_of_profile = profile.read(&mut claims, seconds(expected.now), expected.leeway.as_secs_f64())?;
+    let claims_of_profile =
+        profile.read(&mut claims, &registered, seconds(expected.now), expected.leeway.as_secs_f64())?;
     Ok((Verified { registered, claims: claims_of_profile, custom_claims: claims }, too_old))
 }
 

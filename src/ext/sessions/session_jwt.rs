@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use serde_json::{Map, Value};
 
 use crate::ext::jwt::error::JwtErrorKind;
-use crate::ext::jwt::verify::{self, ORGANIZATION_CLAIM, Profile, SESSION_CLAIM};
+use crate::ext::jwt::verify::{self, ORGANIZATION_CLAIM, Profile, Registered, SESSION_CLAIM};
 
 /// A member session JWT (`member: true`, the organization claim required) or a user session JWT.
 pub(crate) struct SessionProfile {
@@ -27,7 +27,13 @@ pub(crate) struct SessionClaim {
 impl Profile for SessionProfile {
     type Claims = SessionClaim;
 
-    fn read(&self, claims: &mut Map<String, Value>, now: f64, leeway: f64) -> Result<SessionClaim, JwtErrorKind> {
+    fn read(
+        &self,
+        claims: &mut Map<String, Value>,
+        _registered: &Registered,
+        now: f64,
+        leeway: f64,
+    ) -> Result<SessionClaim, JwtErrorKind> {
         let Some(session) = claims.remove(SESSION_CLAIM) else {
             // Every session JWT has the session claim; a token with a `client_id` instead is an access token.
             return Err(match claims.contains_key("client_id") {
