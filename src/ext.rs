@@ -105,6 +105,21 @@ mod sessions {
     pub(crate) mod verification;
 }
 
+/// Protecting your API (feature `axum`): a tower layer, an axum extractor, RFC 6750 answers, RFC 9728 metadata.
+#[cfg(feature = "axum")]
+mod resource_server {
+    /// The request's bearer token (RFC 6750 §2.1).
+    pub(crate) mod bearer;
+    /// [`VerifiedToken`](crate::VerifiedToken), the axum extractor.
+    pub(crate) mod extractor;
+    /// [`AccessTokenLayer`](crate::AccessTokenLayer), the tower layer.
+    pub(crate) mod layer;
+    /// [`ProtectedResource`](crate::ProtectedResource): RFC 9728 metadata.
+    pub(crate) mod metadata;
+    /// RFC 6750 answers.
+    pub(crate) mod rejection;
+}
+
 /// The one request path, for generated and handwritten calls: hooks, per-call scope, retry loop, tracing.
 pub(crate) mod transport {
     /// The retry loop: attempts, each with its timeout and its body read (bounded).
@@ -177,6 +192,12 @@ pub use jwt::error::{JwtError, JwtErrorKind};
 pub(crate) use jwt::key_set::KeySet;
 #[cfg(feature = "emulator")]
 pub(crate) use jwt::verify::{Expected as JwtExpectations, check as check_jwt};
+#[cfg(feature = "axum")]
+pub use resource_server::extractor::VerifiedToken;
+#[cfg(feature = "axum")]
+pub use resource_server::layer::{AccessTokenLayer, AccessTokenService};
+#[cfg(feature = "axum")]
+pub use resource_server::metadata::{ProtectedResource, WELL_KNOWN_PATH};
 pub use sessions::claims::{MemberSessionClaims, SessionMember, UserSessionClaims};
 pub use sessions::session::{MemberSession, UserSession};
 #[cfg(feature = "emulator")]

@@ -37,6 +37,7 @@ mod mock_helpers;
 mod model_credentials;
 mod properties;
 mod redaction;
+mod resource_server;
 mod secrets;
 mod session_inferred;
 mod sessions;
