@@ -36,7 +36,7 @@ pub use fixture::{
     Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
     SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_APP_SECRET, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION,
     SEED_OTHER_ADMIN, SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET,
-    SEED_THIRD_PARTY_APP, SEED_USER, SEED_USER_SESSION, User, UserSessionRecord, mint_session_jwt,
+    SEED_THIRD_PARTY_APP, SEED_USER, SEED_USER_SESSION, Scope, User, UserSessionRecord, mint_session_jwt,
 };
 pub use keys::SigningKey;
 pub use server::Emulator;
@@ -66,6 +66,8 @@ pub enum Endpoint {
     UserJwks,
     /// `POST /v1/public/{project_id}/oauth2/introspect` (RFC 7662: is an access token active?).
     IntrospectToken,
+    /// `GET /v1/b2b/rbac/policy` (the project's roles, resources and scopes).
+    RbacPolicy,
     /// `POST /v1/oauth2/introspect`, the same on a custom domain (point `ClientBuilder::custom_domain` at the
     /// emulator's URL).
     IntrospectTokenOnCustomDomain,
@@ -73,7 +75,7 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Every endpoint the emulator serves.
-    pub const ALL: [Endpoint; 12] = [
+    pub const ALL: [Endpoint; 13] = [
         Endpoint::OrganizationConnectedApps,
         Endpoint::ConnectedApp,
         Endpoint::MemberConnectedApps,
@@ -86,6 +88,7 @@ impl Endpoint {
         Endpoint::UserJwks,
         Endpoint::IntrospectToken,
         Endpoint::IntrospectTokenOnCustomDomain,
+        Endpoint::RbacPolicy,
     ];
 
     /// `GET` or `POST`.
@@ -96,7 +99,8 @@ impl Endpoint {
             | Endpoint::MemberConnectedApps
             | Endpoint::UserConnectedApps
             | Endpoint::MemberJwks
-            | Endpoint::UserJwks => "GET",
+            | Endpoint::UserJwks
+            | Endpoint::RbacPolicy => "GET",
             _ => "POST",
         }
     }
@@ -120,6 +124,7 @@ impl Endpoint {
             Endpoint::UserJwks => "/v1/sessions/jwks/{project_id}",
             Endpoint::IntrospectToken => "/v1/public/{project_id}/oauth2/introspect",
             Endpoint::IntrospectTokenOnCustomDomain => "/v1/oauth2/introspect",
+            Endpoint::RbacPolicy => "/v1/b2b/rbac/policy",
         }
     }
 

@@ -3,6 +3,8 @@
 
 /// Access tokens: what a Connected App presents to your API, verified, and what it may do.
 mod access_tokens {
+    /// B2B authorization checks against the project's RBAC policy, and the policy's cache.
+    pub(crate) mod authorization;
     /// What a verified token says: [`AccessTokenClaims`](crate::AccessTokenClaims), [`Scopes`](crate::Scopes).
     pub(crate) mod claims;
     /// Why a token was refused: [`AccessTokenError`](crate::AccessTokenError).
@@ -162,6 +164,7 @@ pub mod mock;
 /// Models: friendly names for the generated types, and the handwritten consumer models.
 pub mod models;
 
+pub use access_tokens::authorization::{AuthorizationCheck, DEFAULT_RBAC_POLICY_REFRESH_INTERVAL};
 pub use access_tokens::claims::{AccessTokenClaims, Scopes, TokenOrganization, VerifiedBy};
 pub use access_tokens::error::AccessTokenError;
 pub use access_tokens::introspection::IntrospectionClient;

@@ -35,6 +35,22 @@ pub struct Fixture {
     /// Consumer user sessions.
     #[serde(default)]
     pub user_sessions: Vec<UserSessionRecord>,
+    /// The RBAC policy's scopes: what each scope of a Connected App's access token grants (B2B authorization checks).
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
+}
+
+/// An RBAC scope and the permissions it grants to an access token that carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// e.g. `read:documents`.
+    pub scope: String,
+    /// Shown on consent screens.
+    #[serde(default)]
+    pub description: String,
+    /// What it allows.
+    pub permissions: Vec<Permission>,
 }
 
 /// The project's credentials.
@@ -195,6 +211,13 @@ impl Fixture {
         }
     }
 
+    /// Adds an RBAC scope granting `permissions` (resource, actions) to the tokens that carry it.
+    pub fn scope(mut self, scope: &str, description: &str, permissions: &[(&str, &[&str])]) -> Self {
+        let permissions = permissions_of(permissions);
+        self.scopes.push(Scope { scope: scope.into(), description: description.into(), permissions });
+        self
+    }
+
     /// Parses a fixture file's JSON.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(text)
@@ -209,13 +232,7 @@ impl Fixture {
     /// Adds a role.
     #[must_use]
     pub fn role(mut self, role_id: &str, permissions: &[(&str, &[&str])]) -> Self {
-        let permissions = permissions
-            .iter()
-            .map(|(resource, actions)| Permission {
-                resource_id: (*resource).into(),
-                actions: actions.iter().map(|a| (*a).into()).collect(),
-            })
-            .collect();
+        let permissions = permissions_of(permissions);
         self.roles.push(Role { role_id: role_id.into(), permissions });
         self
     }
@@ -363,6 +380,10 @@ impl Fixture {
                 Some("https://calendar.example/logo.png"),
             )
             .client_secret(SEED_APP, SEED_APP_SECRET)
+            .scope("openid", "Sign in", &[])
+            .scope("profile", "Read your profile", &[("profile", &["read"])])
+            .scope("email", "Read and send your email", &[("email", &["read", "send"])])
+            .scope("calendar.read", "Read your calendar", &[("calendar", &["read"])])
             .member_authorization(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, &["openid", "profile", "email"])
             .member_authorization(SEED_ORGANIZATION, SEED_MEMBER, SEED_THIRD_PARTY_APP, &["openid", "calendar.read"])
             .user_authorization(SEED_USER, SEED_APP, &["openid", "profile", "email"])
@@ -489,4 +510,15 @@ pub(crate) fn fingerprint(token: &str) -> String {
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
     format!("{hash:016x}")
+}
+
+/// Permissions from `(resource, actions)` pairs.
+fn permissions_of(permissions: &[(&str, &[&str])]) -> Vec<Permission> {
+    permissions
+        .iter()
+        .map(|(resource, actions)| Permission {
+            resource_id: (*resource).into(),
+            actions: actions.iter().map(|a| (*a).into()).collect(),
+        })
+        .collect()
 }

@@ -133,6 +133,50 @@ impl World {
         Some((verified.claims.session_id, verified.registered.subject))
     }
 
+    /// `GET /v1/b2b/rbac/policy`: the fixture's roles and scopes, and every resource they name with the union of
+    /// their actions.
+    fn rbac_policy(&mut self) -> Reply {
+        let permissions = |permissions: &[super::Permission]| -> Vec<Value> {
+            permissions.iter().map(|p| json!({"resource_id": p.resource_id, "actions": p.actions})).collect()
+        };
+        let roles: Vec<Value> = self
+            .fixture
+            .roles
+            .iter()
+            .map(|r| json!({"role_id": r.role_id, "description": "", "permissions": permissions(&r.permissions)}))
+            .collect();
+        let scopes: Vec<Value> = self
+            .fixture
+            .scopes
+            .iter()
+            .map(
+                |s| json!({"scope": s.scope, "description": s.description, "permissions": permissions(&s.permissions)}),
+            )
+            .collect();
+        let mut resources: Vec<(String, Vec<String>)> = Vec::new();
+        let granted = self.fixture.roles.iter().flat_map(|r| &r.permissions);
+        for permission in granted.chain(self.fixture.scopes.iter().flat_map(|s| &s.permissions)) {
+            let at = match resources.iter().position(|(id, _)| *id == permission.resource_id) {
+                Some(at) => at,
+                None => {
+                    resources.push((permission.resource_id.clone(), Vec::new()));
+                    resources.len() - 1
+                }
+            };
+            for action in &permission.actions {
+                if !resources[at].1.contains(action) {
+                    resources[at].1.push(action.clone());
+                }
+            }
+        }
+        let resources: Vec<Value> = resources
+            .into_iter()
+            .map(|(id, actions)| json!({"resource_id": id, "description": "", "actions": actions}))
+            .collect();
+        let policy = json!({"roles": roles, "resources": resources, "scopes": scopes});
+        (200, json!({"status_code": 200, "request_id": self.request_id(), "policy": policy}))
+    }
+
     /// `GET /v1/b2b/sessions/jwks/{project_id}` and `GET /v1/sessions/jwks/{project_id}`: the served keys.
     fn jwks(&mut self, project_id: &str) -> Reply {
         if project_id != self.fixture.project.project_id {
@@ -202,6 +246,7 @@ impl World {
             Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
             Endpoint::MemberJwks | Endpoint::UserJwks => self.jwks(&ids[0]),
             Endpoint::IntrospectToken | Endpoint::IntrospectTokenOnCustomDomain => unreachable_introspection(self),
+            Endpoint::RbacPolicy => self.rbac_policy(),
         }
     }
 

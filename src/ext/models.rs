@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Credential;
 
+pub use crate::generated::types::ApiB2bRbacV1Policy as RbacPolicy;
+pub use crate::generated::types::ApiB2bRbacV1PolicyResponse as RbacPolicyResponse;
+pub use crate::generated::types::ApiB2bRbacV1PolicyScope as RbacPolicyScope;
+pub use crate::generated::types::ApiB2bRbacV1PolicyScopePermission as RbacPolicyScopePermission;
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
 pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
@@ -62,6 +66,7 @@ response_meta! {
     MemberSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![r.session_token.expose(), r.session_jwt.expose()];
     UserSessionAuthenticateResponse => |r| Some(&r.request_id), carrying |r| vec![r.session_token.expose(), r.session_jwt.expose()];
     MemberJwksResponse => |r| Some(&r.request_id);
+    RbacPolicyResponse => |r| Some(&r.request_id);
     UserJwksResponse => |r| Some(&r.request_id);
 }
 

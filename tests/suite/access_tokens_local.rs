@@ -9,6 +9,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::common::jwt::CLIENT_ID;
+use crate::common::jwt::{b64, compact, with, without};
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
 use stytch_connected_apps::{
@@ -16,24 +17,6 @@ use stytch_connected_apps::{
 };
 
 const CUSTOM_DOMAIN: &str = "https://auth.example.com";
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn compact(header: &Value, claims: &Value, signature: &[u8]) -> String {
-    format!("{}.{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()), b64(signature))
-}
-
-fn with(mut claims: Value, pointer: &str, value: Value) -> Value {
-    *claims.pointer_mut(pointer).unwrap() = value;
-    claims
-}
-
-fn without(mut claims: Value, name: &str) -> Value {
-    claims.as_object_mut().unwrap().remove(name);
-    claims
-}
 
 /// A client of the mock server that accepts the custom domain as an issuer.
 async fn start_with_custom_domain() -> (httpmock::MockServer, Client) {

@@ -311,6 +311,29 @@ pub mod jwt {
         claims
     }
 
+    /// Unpadded base64url.
+    pub fn b64(bytes: &[u8]) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// `header.payload.signature` with these JSON parts and raw signature bytes (a forgery's shape).
+    pub fn compact(header: &Value, claims: &Value, signature: &[u8]) -> String {
+        format!("{}.{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()), b64(signature))
+    }
+
+    /// `claims` with the value at `pointer` replaced.
+    pub fn with(mut claims: Value, pointer: &str, value: Value) -> Value {
+        *claims.pointer_mut(pointer).unwrap() = value;
+        claims
+    }
+
+    /// `claims` without the top-level claim `name`.
+    pub fn without(mut claims: Value, name: &str) -> Value {
+        claims.as_object_mut().unwrap().remove(name);
+        claims
+    }
+
     /// The Connected App the test access tokens were issued to.
     pub const CLIENT_ID: &str = "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885";
 

@@ -3,25 +3,12 @@
 //! too: `GET /v1/b2b/sessions/jwks/{project_id}` with Basic auth and no session header.
 
 use base64::Engine as _;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::common::jwt::{b64, compact, with};
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
 use stytch_connected_apps::{JwtErrorKind, MemberSession, UserSession};
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// `header.payload.signature` with these JSON parts and raw signature bytes.
-fn compact(header: &Value, claims: &Value, signature: &[u8]) -> String {
-    format!("{}.{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()), b64(signature))
-}
-
-fn with(mut claims: Value, pointer: &str, value: Value) -> Value {
-    *claims.pointer_mut(pointer).unwrap() = value;
-    claims
-}
 
 /// Every forgery the issue names, and a few more, with the rejection each must get.
 fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {

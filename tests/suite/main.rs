@@ -4,6 +4,7 @@
 mod common;
 mod fault_server;
 
+mod access_tokens_authorization;
 mod access_tokens_introspection;
 mod access_tokens_local;
 mod b2b_connected_app;

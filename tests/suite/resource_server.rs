@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
 use stytch_connected_apps::{
-    AccessTokenLayer, Client, IntrospectionClient, ProtectedResource, TokenRequirements, TokenVerification,
-    VerifiedToken,
+    AccessTokenLayer, AuthorizationCheck, Client, IntrospectionClient, ProtectedResource, TokenRequirements,
+    TokenVerification, VerifiedToken,
 };
 
 struct Api {
@@ -55,8 +55,19 @@ async fn serve(client: &Client) -> Api {
         .route("/users", get(me).route_layer(layer.clone().require(TokenRequirements::new().scope("write:users"))))
         .route(
             "/sensitive",
-            get(me)
-                .route_layer(layer.require(TokenRequirements::new().verification(TokenVerification::LocalThenNetwork))),
+            get(me).route_layer(
+                layer.clone().require(TokenRequirements::new().verification(TokenVerification::LocalThenNetwork)),
+            ),
+        )
+        .route(
+            "/other-organization",
+            get(me).route_layer(layer.clone().require(
+                TokenRequirements::new().authorization(AuthorizationCheck::new(
+                    "organization-test-other",
+                    "users",
+                    "read",
+                )),
+            )),
         )
         .route("/unprotected", get(me))
         .merge(resource.router());
@@ -224,4 +235,21 @@ fn a_resource_is_an_https_url_and_its_metadata_sits_under_the_well_known_path() 
     for refused in ["http://api.example.com", "https://api.example.com/?q=1", "https://user@api.example.com", "api"] {
         assert!(ProtectedResource::new(refused, ["https://auth.example.com"]).is_err(), "{refused}");
     }
+}
+
+#[tokio::test]
+async fn another_organizations_data_is_a_403_without_a_scope_to_name() {
+    let (server, client) = start().await;
+    mount_jwks(&server, true).await;
+    let anything = catch_all(&server).await;
+    let api = serve(&client).await;
+    let token = SigningKey::generation(0).sign(&jwt::access_claims());
+    let (status, www, _, body) = api.get("/other-organization", &[&format!("Bearer {token}")]).await;
+    assert_eq!(status, 403);
+    let attributes =
+        "error=\"insufficient_scope\", error_description=\"The access token does not allow this request.\"";
+    assert_eq!(www, challenge(&api, attributes));
+    assert_eq!(body["error"], "insufficient_scope");
+    // Tenancy is refused before the policy is needed.
+    anything.assert_calls_async(0).await;
 }

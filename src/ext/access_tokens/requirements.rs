@@ -1,9 +1,9 @@
 //! What one call requires of an access token besides its validity: [`TokenRequirements`].
 
-use crate::TokenVerification;
+use crate::{AuthorizationCheck, TokenVerification};
 
-/// What a call requires of an access token besides being valid: scopes, all of them granted; and optionally
-/// where it is verified.
+/// What a call requires of an access token besides being valid: scopes, all of them granted; for B2B an
+/// authorization check against the project's RBAC policy; and optionally where it is verified.
 ///
 /// ```
 /// use stytch_connected_apps::TokenRequirements;
@@ -15,6 +15,7 @@ use crate::TokenVerification;
 pub struct TokenRequirements {
     scopes: Vec<String>,
     verification: Option<TokenVerification>,
+    authorization: Option<AuthorizationCheck>,
 }
 
 impl TokenRequirements {
@@ -43,6 +44,21 @@ impl TokenRequirements {
     pub fn verification(mut self, verification: TokenVerification) -> Self {
         self.verification = Some(verification);
         self
+    }
+
+    /// Requires a B2B token to act in the check's organization and to have a scope that grants its action on its
+    /// resource in the project's RBAC policy ([`AccessTokenError::TenancyMismatch`](crate::AccessTokenError::TenancyMismatch),
+    /// [`AccessTokenError::PermissionDenied`](crate::AccessTokenError::PermissionDenied) otherwise). The policy is
+    /// fetched once per client and cached.
+    #[must_use]
+    pub fn authorization(mut self, check: AuthorizationCheck) -> Self {
+        self.authorization = Some(check);
+        self
+    }
+
+    /// The authorization check this call asks for, if any.
+    pub fn authorization_check(&self) -> Option<&AuthorizationCheck> {
+        self.authorization.as_ref()
     }
 
     /// The policy this call asks for, if any.

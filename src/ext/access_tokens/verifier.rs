@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::ext::access_tokens::authorization;
 use crate::ext::access_tokens::introspection::{self, IntrospectionClient};
 use crate::ext::access_tokens::profile::{AccessClaim, AccessTokenProfile};
 use crate::ext::jwt::crypto;
@@ -116,6 +117,19 @@ impl AccessTokens {
         };
         if let Some(missing) = claims.scopes.missing(requirements.required_scopes()) {
             return Err(AccessTokenError::InsufficientScope { missing: missing.to_owned() }.into());
+        }
+        if let Some(check) = requirements.authorization_check() {
+            if !self.b2b {
+                return Err(Error::Configuration(
+                    "authorization checks are for B2B access tokens; require scopes of consumer tokens".into(),
+                ));
+            }
+            authorization::tenancy(&claims, check)?;
+            let client = self.client.clone();
+            let fetch = move || async move { client.b2b().rbac_policy().await };
+            let deadline = CallOptions::default().deadline_at(&self.client.generated().inner);
+            let policy = self.client.verifier().rbac_policy().policy(fetch, deadline).await?;
+            authorization::permitted(&claims, check, &policy)?;
         }
         Ok(claims)
     }

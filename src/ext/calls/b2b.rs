@@ -14,7 +14,7 @@ use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
     MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse,
-    OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, ResponseMeta,
+    OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, RbacPolicyResponse, ResponseMeta,
     RevokeMemberConnectedAppResponse,
 };
 use crate::{Client, Error, MemberSession};
@@ -146,6 +146,14 @@ impl<'a> B2b<'a> {
     pub async fn jwks(&self) -> Result<MemberJwksResponse, Error> {
         let request = self.client.generated().api_b2b_session_v1_get_jwks().project_id(self.client.project_id());
         self.clone().without_session().run(&operations::B2B_JWKS, Box::pin(request.send())).await
+    }
+
+    /// The project's RBAC policy: `GET /v1/b2b/rbac/policy` (roles, resources, and the scopes Connected Apps' access
+    /// tokens carry, with the permissions each grants). [`AccessTokens`](crate::AccessTokens) fetches and caches it
+    /// itself for authorization checks; this is the raw call. Sent without a member session.
+    pub async fn rbac_policy(&self) -> Result<RbacPolicyResponse, Error> {
+        let request = self.client.generated().api_b2b_rbac_v1_policy();
+        self.clone().without_session().run(&operations::RBAC_POLICY, Box::pin(request.send())).await
     }
 
     /// Asks Stytch who is behind a member session (token or JWT): `POST /v1/b2b/sessions/authenticate`, sent

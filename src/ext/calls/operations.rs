@@ -57,6 +57,9 @@ pub(crate) const B2B_JWKS: Operation =
 pub(crate) const USER_JWKS: Operation =
     Operation { id: "api_session_v1_get_jwks", method: Method::GET, path: "/v1/sessions/jwks/{project_id}" };
 
+pub(crate) const RBAC_POLICY: Operation =
+    Operation { id: "api_b2b_rbac_v1_policy", method: Method::GET, path: "/v1/b2b/rbac/policy" };
+
 /// RFC 7662 token introspection at Stytch's legacy address. It carries a Connected App's credentials (or none),
 /// never the project's.
 pub(crate) const INTROSPECT: Operation =

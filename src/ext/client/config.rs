@@ -229,6 +229,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How long the project's RBAC policy (for access tokens' authorization checks) is used before a check
+    /// refreshes it in the background (default [`DEFAULT_RBAC_POLICY_REFRESH_INTERVAL`](crate::DEFAULT_RBAC_POLICY_REFRESH_INTERVAL),
+    /// 5 minutes, as Stytch's SDKs). The cached policy keeps answering while a refresh fails.
+    pub fn rbac_policy_refresh_interval(mut self, interval: Duration) -> Self {
+        self.verification.policy_refresh_after = interval;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         check_project_id(&self.project_id)?;

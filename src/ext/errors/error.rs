@@ -52,6 +52,11 @@ pub enum Error {
     /// fetch's own error is inside; one failed fetch is shared by every verification that waited for it.
     #[error("cannot fetch the project's session signing keys (JWKS): {0}")]
     Jwks(Arc<Error>),
+    /// The project's RBAC policy (`GET /v1/b2b/rbac/policy`) could not be fetched, and none is cached, for an
+    /// access token's authorization check. The fetch's own error is inside; one failed fetch is shared by every
+    /// check that waited for it.
+    #[error("cannot fetch the project's RBAC policy: {0}")]
+    RbacPolicy(Arc<Error>),
     /// The client could not be configured (missing environment variable, bad or plain-HTTP base URL, TLS setup).
     #[error("invalid configuration: {}", Escaped(.0))]
     Configuration(Cow<'static, str>),
@@ -63,7 +68,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedBody(e) => Some(e.status),
-            Error::Jwks(e) => e.status(),
+            Error::Jwks(e) | Error::RbacPolicy(e) => e.status(),
             _ => None,
         }
     }
@@ -72,7 +77,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
-            Error::Jwks(e) => e.request_id(),
+            Error::Jwks(e) | Error::RbacPolicy(e) => e.request_id(),
             _ => None,
         }
     }
@@ -81,7 +86,7 @@ impl Error {
     pub fn error_type(&self) -> Option<&ErrorType> {
         match self {
             Error::Api(e) => e.error_type(),
-            Error::Jwks(e) => e.error_type(),
+            Error::Jwks(e) | Error::RbacPolicy(e) => e.error_type(),
             _ => None,
         }
     }
@@ -95,7 +100,7 @@ impl Error {
         match self {
             Error::Api(e) => crate::ext::transport::retry::retryable_status(e.status),
             Error::Transport(e) => e.is_retryable(),
-            Error::Jwks(e) => e.is_retryable(),
+            Error::Jwks(e) | Error::RbacPolicy(e) => e.is_retryable(),
             Error::UnexpectedBody(_)
             | Error::InvalidInput(_)
             | Error::SessionJwt(_)
@@ -108,7 +113,7 @@ impl Error {
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
-            Error::Jwks(e) => e.as_api(),
+            Error::Jwks(e) | Error::RbacPolicy(e) => e.as_api(),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::ext::access_tokens::authorization::{DEFAULT_RBAC_POLICY_REFRESH_INTERVAL, PolicyCache};
 use crate::ext::jwt::crypto;
 use crate::ext::jwt::error::{JwtError, JwtErrorKind};
 use crate::ext::jwt::jwks::{JwksFetcher, KeySource};
@@ -50,6 +51,8 @@ pub(crate) struct VerificationSettings {
     pub(crate) leeway: Duration,
     pub(crate) max_token_age: Option<Duration>,
     pub(crate) timings: CacheTimings,
+    /// The RBAC policy's refresh interval.
+    pub(crate) policy_refresh_after: Duration,
 }
 
 impl Default for VerificationSettings {
@@ -64,6 +67,7 @@ impl Default for VerificationSettings {
                 // Set from the client's deadline when it is built.
                 stuck_after: crate::ext::client::config::DEFAULT_DEADLINE,
             },
+            policy_refresh_after: DEFAULT_RBAC_POLICY_REFRESH_INTERVAL,
         }
     }
 }
@@ -85,6 +89,8 @@ pub(crate) struct Verifier {
     access_token_issuers: Vec<String>,
     member_keys: Arc<KeyCache>,
     user_keys: Arc<KeyCache>,
+    /// The project's RBAC policy, for access tokens' authorization checks.
+    rbac_policy: Arc<PolicyCache>,
 }
 
 impl Verifier {
@@ -105,7 +111,17 @@ impl Verifier {
             access_token_issuers,
             member_keys: cache(KeySource::Member),
             user_keys: cache(KeySource::User),
+            rbac_policy: Arc::new(PolicyCache::new(
+                settings.policy_refresh_after,
+                settings.timings.cooldown,
+                settings.timings.stuck_after,
+            )),
         }
+    }
+
+    /// The project's RBAC policy cache.
+    pub(crate) fn rbac_policy(&self) -> &Arc<PolicyCache> {
+        &self.rbac_policy
     }
 
     /// The project's custom domain, if configured.
