@@ -6,7 +6,7 @@ use crate::models::{
     MemberConnectedAppsResponse, OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse,
     RevokeMemberConnectedAppResponse,
 };
-use crate::{B2b, Client, Error, JwtErrorKind, MemberSession, SessionVerification};
+use crate::{B2b, Client, Error, MemberSession, SessionVerification};
 
 /// The B2B calls for the member behind a session, from [`Client::as_member`]: the organization (and, for one's
 /// own apps, the member) are taken from the session, and the session is forwarded on every call so Stytch enforces
@@ -127,21 +127,13 @@ impl<'a> MemberSessionCalls<'a> {
     /// Who is behind the session, verified: a JWT locally (unless the policy is remote, or the JWT is older than
     /// `max_token_age`), otherwise by Stytch.
     async fn route(&mut self) -> Result<SessionMember, Error> {
-        if self.session.is_jwt() && self.verification == SessionVerification::Local {
-            let verified = self.client.verifier().verify(
-                self.client,
-                self.session.expose(),
-                SessionKind::Member,
-                self.options.deadline_at(&self.client.generated().inner),
-            );
-            match verified.await {
-                Ok(verified) => {
-                    let (organization_id, _) = verified.claims.organization.unwrap_or_default();
-                    return Ok(SessionMember { organization_id, member_id: verified.registered.subject });
-                }
-                Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
-                Err(error) => return Err(error),
-            }
+        let jwt = self.session.is_jwt().then(|| self.session.expose());
+        let deadline = self.options.deadline_at(&self.client.generated().inner);
+        let verifier = self.client.verifier();
+        let local = verifier.verify_if_local(self.client, jwt, SessionKind::Member, self.verification, deadline);
+        if let Some(verified) = local.await? {
+            let (organization_id, _) = verified.claims.organization.unwrap_or_default();
+            return Ok(SessionMember { organization_id, member_id: verified.registered.subject });
         }
         self.authenticated().await
     }

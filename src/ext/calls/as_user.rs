@@ -2,7 +2,7 @@ use crate::ext::calls::per_call::per_call_options;
 use crate::ext::sessions::verification::SessionKind;
 use crate::ext::transport::CallOptions;
 use crate::models::{RevokeUserConnectedAppResponse, UserConnectedAppsResponse};
-use crate::{Client, Consumer, Error, JwtErrorKind, SessionVerification, UserSession};
+use crate::{Client, Consumer, Error, SessionVerification, UserSession};
 
 /// The consumer calls for the user behind a session, from [`Client::as_user`], as the frontend SDK's "Get
 /// Connected Apps" does (the user "inferred from the logged-in user's session").
@@ -76,18 +76,12 @@ impl<'a> UserSessionCalls<'a> {
 
     /// The user, verified locally (a JWT, by default) or by Stytch.
     async fn verified_user(&mut self) -> Result<String, Error> {
-        if self.session.is_jwt() && self.verification == SessionVerification::Local {
-            let verified = self.client.verifier().verify(
-                self.client,
-                self.session.expose(),
-                SessionKind::User,
-                self.options.deadline_at(&self.client.generated().inner),
-            );
-            match verified.await {
-                Ok(verified) => return Ok(verified.registered.subject),
-                Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => {}
-                Err(error) => return Err(error),
-            }
+        let jwt = self.session.is_jwt().then(|| self.session.expose());
+        let deadline = self.options.deadline_at(&self.client.generated().inner);
+        let verifier = self.client.verifier();
+        let local = verifier.verify_if_local(self.client, jwt, SessionKind::User, self.verification, deadline);
+        if let Some(verified) = local.await? {
+            return Ok(verified.registered.subject);
         }
         self.authenticate().await
     }

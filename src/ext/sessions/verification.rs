@@ -183,6 +183,27 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// What the session-inferred calls (`as_member`, `as_user`) do first: a session JWT verified locally when the
+    /// policy is [`SessionVerification::Local`] (`Ok(Some(..))`, or the refusal); `Ok(None)` when Stytch must be
+    /// asked instead: a session token (`jwt` is `None`), the remote policy, or a JWT older than `max_token_age`.
+    pub(crate) async fn verify_if_local(
+        &self,
+        client: &Client,
+        jwt: Option<&str>,
+        kind: SessionKind,
+        policy: SessionVerification,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Verified<SessionClaim>>, Error> {
+        let Some(jwt) = jwt.filter(|_| policy == SessionVerification::Local) else { return Ok(None) };
+        match self.verify(client, jwt, kind, deadline).await {
+            Ok(verified) => Ok(Some(verified)),
+            Err(Error::SessionJwt(e)) if e.kind == JwtErrorKind::TooOld => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier").field("settings", &self.settings).finish_non_exhaustive()
