@@ -370,3 +370,25 @@ async fn an_m2m_token_is_not_a_connected_app_token_even_with_a_client_id_claim()
     let err = client.consumer_access_tokens().verify(&member).await.unwrap_err();
     assert_eq!(refusal(&err), Some(JwtErrorKind::WrongTokenType), "{err}");
 }
+
+#[tokio::test]
+async fn a_token_that_expires_while_its_key_is_fetched_is_expired() {
+    let server = httpmock::MockServer::start_async().await;
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .jwt_leeway(Duration::ZERO)
+        .build()
+        .unwrap();
+    let slow = server
+        .mock_async(|when, then| {
+            Expect::get(jwt::member_jwks_path()).matcher(when);
+            then.status(200).json_body(jwt::jwks(&[0])).delay(Duration::from_millis(2500));
+        })
+        .await;
+    // Valid when it arrives (exp within the next second), expired once the cold key fetch is over.
+    let token = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/exp", json!(jwt::now() + 1)));
+    let err = client.b2b_access_tokens().verify(&token).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::Expired), "{err}");
+    slow.assert_calls_async(1).await;
+}

@@ -82,3 +82,16 @@ async fn special_characters_are_percent_encoded_exactly() {
         }
     }
 }
+
+#[test]
+fn a_project_id_that_would_change_the_jwks_or_introspection_path_is_refused() {
+    for bad in [".", "..", "project-test\\..\\x"] {
+        let err = stytch_connected_apps::Client::builder(bad, SECRET).build().unwrap_err();
+        assert!(
+            matches!(&err, stytch_connected_apps::Error::InvalidInput(input) if input.what == "project id"),
+            "{bad}: {err}"
+        );
+    }
+    // Anything else visible is percent-encoded where it is a path segment.
+    assert!(stytch_connected_apps::Client::builder("project-test-a/b", SECRET).build().is_ok());
+}

@@ -315,6 +315,9 @@ fn check_project_id(project_id: &str) -> Result<(), Error> {
         "must not contain `:` (it is the Basic-auth user name)"
     } else if !project_id.bytes().all(|b| b.is_ascii_graphic()) {
         "must be visible ASCII"
+    } else if project_id == "." || project_id == ".." || project_id.contains('\\') {
+        // It is a path segment of the JWKS and introspection endpoints, where these would change the path.
+        "must not be `.` or `..` or contain `\\` (it is a URL path segment)"
     } else {
         return Ok(());
     };

@@ -92,6 +92,8 @@ pub(crate) struct Checked<C> {
     what: &'static str,
     /// Older than `max_token_age`: reported only once the signature holds.
     too_old: bool,
+    /// The leeway, for the expiry's second look once the key is in hand (a cold key fetch takes time).
+    leeway: Duration,
 }
 
 impl<C> Checked<C> {
@@ -107,6 +109,12 @@ impl<C> Checked<C> {
             (provider.verifier_factory)(&Algorithm::RS256, key).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
         let signed = &jwt.as_bytes()[..header.len() + 1 + payload.len()];
         verifier.verify(signed, &signature).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
+        // The claims were checked before the key was looked up, which may have waited for a JWKS fetch (up to the
+        // call's deadline): the token must still be unexpired now.
+        let expiry = self.verified.registered.expires_at.checked_add(self.leeway);
+        if expiry.is_some_and(|expiry| SystemTime::now() > expiry) {
+            return Err(fail(JwtErrorKind::Expired));
+        }
         if self.too_old {
             return Err(fail(JwtErrorKind::TooOld));
         }
@@ -141,7 +149,7 @@ pub(crate) fn check<P: Profile>(
     let kid = kid.ok_or_else(|| JwtError::new(what, JwtErrorKind::MissingClaim("kid")))?;
     let claims: Map<String, Value> = decode_json(payload).ok_or_else(malformed)?;
     let (verified, too_old) = read_claims(claims, expected, profile).map_err(|kind| JwtError::new(what, kind))?;
-    Ok(Checked { kid, verified, what, too_old })
+    Ok(Checked { kid, verified, what, too_old, leeway: expected.leeway })
 }
 
 /// The claim checks alone (registered, then the profile's), for a JWT's payload or an introspection answer's
