@@ -123,8 +123,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The project's custom domain (`https://auth.example.com`, from `STYTCH_CUSTOM_DOMAIN` with
-    /// [`from_env`](Client::from_env)): access tokens it issued name it as their issuer, which
+    /// The project's domain (`https://auth.example.com`, or the default `https://{noun}-{verb}-{number}.customers.stytch.com`
+    /// Stytch provisions; from `STYTCH_CUSTOM_DOMAIN` with [`from_env`](Client::from_env)): Connected Apps' access
+    /// tokens issued on it name it as their issuer, which
     /// [`AccessTokens`](crate::AccessTokens) then accepts beside `stytch.com/{project_id}`, compared exactly.
     /// An origin only: `https` (plain `http` only where [`base_url`](Self::base_url) allows it), no path, query,
     /// fragment or credentials; a trailing `/` is ignored. Token introspection goes to it
