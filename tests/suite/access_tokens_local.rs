@@ -5,11 +5,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::common::jwt::CLIENT_ID;
-use crate::common::jwt::{b64, compact, with, without};
+use crate::common::jwt::{compact, with, without};
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
 use stytch_connected_apps::{
@@ -48,17 +47,9 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
     let now = jwt::now();
     let valid = key.sign(&claims);
     let parts: Vec<&str> = valid.split('.').collect();
-    let hs_header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid()});
-    let message = format!("{}.{}", b64(hs_header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-    let modulus = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.jwk()["n"].as_str().unwrap()).unwrap();
-    let hs256 = |secret: &[u8]| {
-        let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret), message.as_bytes());
-        format!("{message}.{}", b64(tag.as_ref()))
-    };
-    let other = SigningKey::generation(1).sign(&claims);
-    let wrong_key = format!("{}.{}.{}", parts[0], parts[1], other.split('.').nth(2).unwrap());
-    let tampered_claims = with(claims.clone(), "/scope", json!("openid read:users write:users admin"));
-    let tampered = format!("{}.{}.{}", parts[0], b64(tampered_claims.to_string().as_bytes()), parts[2]);
+    let [hs_modulus, hs_jwk] = jwt::key_confusions(&claims);
+    let wrong_key = jwt::under_another_key(&claims);
+    let tampered = jwt::tampered(&valid, &with(claims.clone(), "/scope", json!("openid read:users write:users admin")));
     let issuer = |iss: &str| key.sign(&with(claims.clone(), "/iss", json!(iss)));
     let session_jwt = key.sign(&jwt::member_claims());
     // An access token that also carries a session claim is not an access token either.
@@ -72,8 +63,8 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
             compact(&json!({"alg": "none", "kid": key.kid()}), &claims, b""),
             JwtErrorKind::UnsupportedAlgorithm,
         ),
-        ("HS256 keyed with the modulus", hs256(&modulus), JwtErrorKind::UnsupportedAlgorithm),
-        ("HS256 keyed with the JWK", hs256(key.jwk().to_string().as_bytes()), JwtErrorKind::UnsupportedAlgorithm),
+        ("HS256 keyed with the modulus", hs_modulus, JwtErrorKind::UnsupportedAlgorithm),
+        ("HS256 keyed with the JWK", hs_jwk, JwtErrorKind::UnsupportedAlgorithm),
         (
             "RS384",
             compact(&json!({"alg": "RS384", "kid": key.kid()}), &claims, b"x"),

@@ -334,6 +334,35 @@ pub mod jwt {
         claims
     }
 
+    /// `claims` as HS256 JWTs naming key 0's `kid`, keyed with that key's public parts (the classic key
+    /// confusion), in two forms a confused verifier might use: the modulus, and the JWK's JSON.
+    pub fn key_confusions(claims: &Value) -> [String; 2] {
+        use base64::Engine as _;
+        let key = SigningKey::generation(0);
+        let header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid()});
+        let message = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+        let modulus =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.jwk()["n"].as_str().unwrap()).unwrap();
+        let hs256 = |secret: &[u8]| {
+            let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret), message.as_bytes());
+            format!("{message}.{}", b64(tag.as_ref()))
+        };
+        [hs256(&modulus), hs256(key.jwk().to_string().as_bytes())]
+    }
+
+    /// Key 0's header and `claims`, with key 1's signature: another key under a served `kid`.
+    pub fn under_another_key(claims: &Value) -> String {
+        let valid = SigningKey::generation(0).sign(claims);
+        let other = SigningKey::generation(1).sign(claims);
+        format!("{}.{}", valid.rsplit_once('.').unwrap().0, other.rsplit_once('.').unwrap().1)
+    }
+
+    /// `valid` with its payload replaced by `claims`, its header and signature kept.
+    pub fn tampered(valid: &str, claims: &Value) -> String {
+        let parts: Vec<&str> = valid.split('.').collect();
+        format!("{}.{}.{}", parts[0], b64(claims.to_string().as_bytes()), parts[2])
+    }
+
     /// The Connected App the test access tokens were issued to.
     pub const CLIENT_ID: &str = "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885";
 

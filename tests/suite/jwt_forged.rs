@@ -2,10 +2,9 @@
 //! and nothing is sent for it (the key set is warm, so not even a JWKS request). The exact JWKS request is pinned
 //! too: `GET /v1/b2b/sessions/jwks/{project_id}` with Basic auth and no session header.
 
-use base64::Engine as _;
 use serde_json::json;
 
-use crate::common::jwt::{b64, compact, with};
+use crate::common::jwt::{compact, with};
 use crate::common::*;
 use stytch_connected_apps::emulator::SigningKey;
 use stytch_connected_apps::{JwtErrorKind, MemberSession, UserSession};
@@ -18,21 +17,12 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
     let valid = key.sign(&claims);
     let parts: Vec<&str> = valid.split('.').collect();
 
-    // HS256 keyed with the public key's bytes (the classic key confusion), in the three forms a confused
-    // verifier might use: the modulus, the JWK JSON, the JWKS body.
-    let hs_header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid()});
-    let message = format!("{}.{}", b64(hs_header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-    let modulus = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key.jwk()["n"].as_str().unwrap()).unwrap();
-    let hs256 = |secret: &[u8]| {
-        let tag = ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret), message.as_bytes());
-        format!("{message}.{}", b64(tag.as_ref()))
-    };
+    // HS256 keyed with the public key's bytes (the classic key confusion).
+    let [hs_modulus, hs_jwk] = jwt::key_confusions(&claims);
     // Signed by another key (generation 1) but naming key 0's kid.
-    let other = SigningKey::generation(1).sign(&claims);
-    let wrong_key = format!("{}.{}.{}", parts[0], parts[1], other.split('.').nth(2).unwrap());
+    let wrong_key = jwt::under_another_key(&claims);
     // The payload changed after signing (another member), signature kept.
-    let tampered_claims = with(claims.clone(), "/sub", json!("member-test-attacker"));
-    let tampered = format!("{}.{}.{}", parts[0], b64(tampered_claims.to_string().as_bytes()), parts[2]);
+    let tampered = jwt::tampered(&valid, &with(claims.clone(), "/sub", json!("member-test-attacker")));
 
     vec![
         ("alg none", compact(&json!({"alg": "none", "typ": "JWT"}), &claims, b""), JwtErrorKind::UnsupportedAlgorithm),
@@ -46,8 +36,8 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
             compact(&json!({"alg": "None", "kid": key.kid()}), &claims, b"x"),
             JwtErrorKind::UnsupportedAlgorithm,
         ),
-        ("HS256 with the modulus", hs256(&modulus), JwtErrorKind::UnsupportedAlgorithm),
-        ("HS256 with the JWK", hs256(key.jwk().to_string().as_bytes()), JwtErrorKind::UnsupportedAlgorithm),
+        ("HS256 with the modulus", hs_modulus, JwtErrorKind::UnsupportedAlgorithm),
+        ("HS256 with the JWK", hs_jwk, JwtErrorKind::UnsupportedAlgorithm),
         (
             "RS512",
             compact(&json!({"alg": "RS512", "kid": key.kid()}), &claims, b"x"),
