@@ -17,6 +17,9 @@ const ACCESS_TOKEN_LIFETIME: u64 = 3600;
 /// What an access token was minted against: the app, and the member (with the organization) or the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct IssuedAccessToken {
+    /// The token itself: introspection vouches only for a token it issued, byte for byte (the emulator's keys are
+    /// public test material, so a re-signed token with an issued `jti` is no proof).
+    pub(crate) token: String,
     pub(crate) token_id: String,
     pub(crate) connected_app_id: String,
     pub(crate) subject: String,
@@ -65,13 +68,15 @@ impl World {
         if let Some(organization) = organization {
             claims["https://stytch.com/organization"] = organization;
         }
+        let token = self.signing_key().sign(&claims);
         self.access_tokens.push(IssuedAccessToken {
+            token: token.clone(),
             token_id,
             connected_app_id: connected_app_id.to_owned(),
             subject: subject.to_owned(),
             organization_id: organization_id.map(str::to_owned),
         });
-        Some(self.signing_key().sign(&claims))
+        Some(token)
     }
 
     /// `POST /v1/public/{project_id}/oauth2/introspect` and `POST /v1/oauth2/introspect`: the form body's
@@ -144,7 +149,7 @@ impl World {
         let key = self.served_key(&checked.kid)?;
         let key = KeySet::from_jwks(&[key.jwk()]).get(&checked.kid)?;
         let verified = checked.signed_by(token, &key).ok()?;
-        let issued = self.access_tokens.iter().find(|t| Some(&t.token_id) == verified.registered.token_id.as_ref())?;
+        let issued = self.access_tokens.iter().find(|t| t.token == token)?;
         let organization_id = verified.claims.organization.as_ref().map(|(org, _)| org.as_str());
         let consistent = issued.connected_app_id == verified.claims.client_id
             && issued.subject == verified.registered.subject

@@ -7,6 +7,7 @@ mod fault_server;
 mod access_tokens_authorization;
 mod access_tokens_introspection;
 mod access_tokens_local;
+mod access_tokens_review;
 mod b2b_connected_app;
 mod b2b_member_connected_apps;
 mod b2b_organization_connected_apps;

@@ -71,6 +71,12 @@ pub(crate) trait Profile {
         now: f64,
         leeway: f64,
     ) -> Result<Self::Claims, JwtErrorKind>;
+
+    /// An end the profile's claims carry besides `exp` (a session's `expires_at`), looked at again once the
+    /// signature holds, and the refusal when it has passed.
+    fn ends_at(_claims: &Self::Claims) -> Option<(SystemTime, JwtErrorKind)> {
+        None
+    }
 }
 
 /// A verified token: its registered claims, its profile's, and its custom claims.
@@ -94,6 +100,8 @@ pub(crate) struct Checked<C> {
     too_old: bool,
     /// The leeway, for the expiry's second look once the key is in hand (a cold key fetch takes time).
     leeway: Duration,
+    /// The profile's own end, if any, for the same second look.
+    ends_at: Option<(SystemTime, JwtErrorKind)>,
 }
 
 impl<C> Checked<C> {
@@ -111,9 +119,12 @@ impl<C> Checked<C> {
         verifier.verify(signed, &signature).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
         // The claims were checked before the key was looked up, which may have waited for a JWKS fetch (up to the
         // call's deadline): the token must still be unexpired now.
-        let expiry = self.verified.registered.expires_at.checked_add(self.leeway);
-        if expiry.is_some_and(|expiry| SystemTime::now() > expiry) {
-            return Err(fail(JwtErrorKind::Expired));
+        let now = SystemTime::now();
+        let ends = [Some((self.verified.registered.expires_at, JwtErrorKind::Expired)), self.ends_at];
+        for (end, kind) in ends.into_iter().flatten() {
+            if end.checked_add(self.leeway).is_some_and(|end| now > end) {
+                return Err(fail(kind));
+            }
         }
         if self.too_old {
             return Err(fail(JwtErrorKind::TooOld));
@@ -149,7 +160,8 @@ pub(crate) fn check<P: Profile>(
     let kid = kid.ok_or_else(|| JwtError::new(what, JwtErrorKind::MissingClaim("kid")))?;
     let claims: Map<String, Value> = decode_json(payload).ok_or_else(malformed)?;
     let (verified, too_old) = read_claims(claims, expected, profile).map_err(|kind| JwtError::new(what, kind))?;
-    Ok(Checked { kid, verified, what, too_old, leeway: expected.leeway })
+    let ends_at = P::ends_at(&verified.claims);
+    Ok(Checked { kid, verified, what, too_old, leeway: expected.leeway, ends_at })
 }
 
 /// The claim checks alone (registered, then the profile's), for a JWT's payload or an introspection answer's

@@ -27,6 +27,8 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, NoBearer> {
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(NoBearer::Missing);
     }
+    // `"Bearer" 1*SP b64token`: one or more spaces.
+    let token = token.trim_start_matches(' ');
     if is_b64token(token) { Ok(token) } else { Err(NoBearer::Malformed) }
 }
 
@@ -53,6 +55,7 @@ mod tests {
     fn reads_one_bearer_token_and_nothing_else() {
         assert_eq!(bearer(&headers(&["Bearer abc.DEF-_~+/=="])), Ok("abc.DEF-_~+/=="));
         assert_eq!(bearer(&headers(&["bearer abc"])), Ok("abc"));
+        assert_eq!(bearer(&headers(&["Bearer   abc"])), Ok("abc"));
         assert_eq!(bearer(&headers(&[])), Err(NoBearer::Missing));
         assert_eq!(bearer(&headers(&["Basic dXNlcjpwYXNz"])), Err(NoBearer::Missing));
         for malformed in

@@ -46,8 +46,15 @@ impl ProtectedResource {
         let parsed = reqwest::Url::parse(&resource).map_err(|_| config("the resource is not a valid URL"))?;
         let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
         let scheme_ok = parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback);
-        if !scheme_ok || parsed.query().is_some() || parsed.fragment().is_some() || parsed.username() != "" {
-            return Err(config("the resource must be https (http only on loopback), without query or fragment"));
+        let credentials = !parsed.username().is_empty() || parsed.password().is_some();
+        if !scheme_ok || parsed.query().is_some() || parsed.fragment().is_some() || credentials {
+            return Err(config(
+                "the resource must be https (http only on loopback), without credentials, query or fragment",
+            ));
+        }
+        // The metadata route is an axum path: a segment starting with `:` or `*` would be read as a capture.
+        if parsed.path_segments().into_iter().flatten().any(|segment| segment.starts_with([':', '*'])) {
+            return Err(config("the resource's path segments must not start with `:` or `*`"));
         }
         let origin = parsed.origin().ascii_serialization();
         let path = parsed.path().trim_end_matches('/');

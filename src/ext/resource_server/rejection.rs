@@ -48,6 +48,11 @@ impl Rejection {
             }
             Error::AccessToken(_) => Rejection::InvalidToken,
             Error::Configuration(_) | Error::InvalidInput(_) => Rejection::ServerError,
+            // Stytch refused this server's own request (its credentials, its project id): a misconfiguration that
+            // no retry mends, not an outage.
+            _ if error.status().is_some_and(|s| s.is_client_error() && s != StatusCode::TOO_MANY_REQUESTS) => {
+                Rejection::ServerError
+            }
             // The JWKS or introspection could not answer: Stytch, the network or a proxy is failing.
             _ => Rejection::Unavailable,
         }

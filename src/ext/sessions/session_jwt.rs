@@ -66,4 +66,8 @@ impl Profile for SessionProfile {
         };
         Ok(SessionClaim { session_id, roles, session_expires_at: session_end, organization })
     }
+
+    fn ends_at(claims: &SessionClaim) -> Option<(SystemTime, JwtErrorKind)> {
+        Some((claims.session_expires_at, JwtErrorKind::SessionExpired))
+    }
 }
