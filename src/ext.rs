@@ -140,6 +140,8 @@ pub(crate) mod transport {
     mod scope;
     /// Handwritten requests through the same hooks and retry loop.
     mod send;
+    /// One fetch at a time of what every caller shares (signing keys, the RBAC policy), in a task of its own.
+    pub(crate) mod single_flight;
     /// The per-client state the request path reads (progenitor's `inner` type).
     mod state;
     /// One tracing span per call.

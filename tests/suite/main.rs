@@ -5,6 +5,7 @@ mod common;
 mod fault_server;
 
 mod access_tokens_authorization;
+mod access_tokens_caches;
 mod access_tokens_introspection;
 mod access_tokens_local;
 mod access_tokens_review;

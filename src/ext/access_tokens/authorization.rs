@@ -8,8 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
-
+use crate::ext::transport::single_flight::{Fetch, Flight, Shared, Waited};
 use crate::models::{RbacPolicy, RbacPolicyResponse};
 use crate::{AccessTokenClaims, AccessTokenError, Error, TransportError};
 
@@ -75,19 +74,17 @@ pub(crate) fn permitted(
     }
 }
 
-/// The outcome of one fetch, as its waiters see it.
-type Outcome = Option<Result<(), Arc<Error>>>;
-
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     policy: Option<Arc<RbacPolicy>>,
     fetched_at: Option<Instant>,
     last_failure: Option<(Arc<Error>, Instant)>,
-    /// The fetch running now, and when it started.
-    fetch: Option<(watch::Receiver<Outcome>, Instant)>,
+    /// The fetch running now, if any.
+    flight: Flight,
 }
 
-/// The project's RBAC policy, cached per client and shared by its clones.
+/// The project's RBAC policy, cached per client and shared by its clones; fetched by the same single-flight
+/// machinery as the signing keys ([`single_flight`](crate::ext::transport::single_flight)).
 pub(crate) struct PolicyCache {
     refresh_after: Duration,
     cooldown: Duration,
@@ -96,117 +93,119 @@ pub(crate) struct PolicyCache {
     state: Mutex<State>,
 }
 
+/// What a call that has no policy yet must do.
+enum Next {
+    Wait(Fetch),
+    Fail(Error),
+}
+
 impl PolicyCache {
     pub(crate) fn new(refresh_after: Duration, cooldown: Duration, stuck_after: Duration) -> Self {
         Self { refresh_after, cooldown, stuck_after, state: Mutex::new(State::default()) }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        // Plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// The policy: the cached one (a refresh started in the background once it is old), or the one a fetch brings,
-    /// waited for until `deadline`. `fetch` makes the request; it runs in a task of its own, so a caller that gives
-    /// up cancels it for nobody.
+    /// waited for until `deadline`. `fetch` makes the request (called once per fetch started); it runs in a task of
+    /// its own, so a caller that gives up cancels it for nobody. A fetch that is lost (its runtime gone) or stuck
+    /// is forgotten and asked again, three waits at most.
     pub(crate) async fn policy<F, Fut>(
         self: &Arc<Self>,
         fetch: F,
         deadline: Option<Instant>,
     ) -> Result<Arc<RbacPolicy>, Error>
     where
-        F: FnOnce() -> Fut,
+        F: Fn() -> Fut,
         Fut: Future<Output = Result<RbacPolicyResponse, Error>> + Send + 'static,
     {
-        let mut outcome = {
-            let mut state = self.state();
-            let failed_recently = state.last_failure.as_ref().is_some_and(|(_, at)| at.elapsed() < self.cooldown);
-            let running = self.running(&mut state);
+        let operation = crate::ext::calls::operations::RBAC_POLICY.id;
+        let mut next = {
+            let mut state = self.lock();
             if let Some(policy) = state.policy.clone() {
                 let stale = state.fetched_at.is_none_or(|at| at.elapsed() >= self.refresh_after);
-                if stale && running.is_none() && !failed_recently {
+                if stale && state.flight.running(self.stuck_after).is_none() && !self.failed_recently(&state) {
                     // In the background: this call is answered with the policy it has.
-                    let _ = self.start(&mut state, fetch());
+                    let _ = Flight::start(self, &mut state, fetch(), "the RBAC policy");
                 }
                 return Ok(policy);
             }
-            if let Some(outcome) = running {
-                outcome
-            } else if let Some((failure, _)) = state.last_failure.as_ref().filter(|_| failed_recently) {
-                return Err(Error::RbacPolicy(failure.clone()));
-            } else {
-                self.start(&mut state, fetch())?
-            }
+            self.without_policy(&mut state, &fetch)
         };
-        let finished = outcome.wait_for(Option::is_some);
-        let waited = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), finished).await.map_err(|_| {
-                Error::Transport(TransportError::deadline_while_waiting(crate::ext::calls::operations::RBAC_POLICY.id))
-            })?,
-            None => finished.await,
-        };
-        match waited.as_deref() {
-            Ok(Some(Err(failure))) => Err(Error::RbacPolicy(failure.clone())),
-            Ok(Some(Ok(()))) => self
-                .state()
-                .policy
-                .clone()
-                .ok_or_else(|| Error::Configuration("the RBAC policy fetch succeeded without a policy".into())),
-            // The fetch's task ended without an outcome (its runtime went away).
-            Ok(None) | Err(_) => {
-                Err(Error::Transport(TransportError::abandoned(crate::ext::calls::operations::RBAC_POLICY.id)))
+        for _ in 0..3 {
+            let fetch_running = match next {
+                Next::Fail(error) => return Err(error),
+                Next::Wait(running) => running,
+            };
+            let waited = fetch_running.wait(deadline, self.stuck_after, operation, Error::RbacPolicy).await?;
+            let mut state = self.lock();
+            if let Some(policy) = state.policy.clone() {
+                return Ok(policy);
             }
+            next = match waited {
+                // A fetch answered, and the policy is still missing: only its failure can say why.
+                Waited::Done => match state.last_failure.as_ref() {
+                    Some((failure, _)) => Next::Fail(Error::RbacPolicy(failure.clone())),
+                    None => Next::Fail(Error::Configuration("the RBAC policy fetch ended without a policy".into())),
+                },
+                Waited::Lost => self.without_policy(&mut state, &fetch),
+            };
         }
+        // Three fetches in a row ended without an outcome: their runtimes are going away.
+        Err(Error::Transport(TransportError::abandoned(operation)))
     }
 
-    /// The fetch running now; one that has ended, lost its task or is stuck is forgotten.
-    fn running(&self, state: &mut State) -> Option<watch::Receiver<Outcome>> {
-        let (outcome, started) = state.fetch.as_ref()?;
-        if outcome.borrow().is_none() && outcome.has_changed().is_ok() && started.elapsed() < self.stuck_after {
-            return Some(outcome.clone());
-        }
-        state.fetch = None;
-        None
-    }
-
-    /// Starts the one fetch in a task of its own; its outcome is recorded and published in one critical section.
-    fn start<Fut>(self: &Arc<Self>, state: &mut State, fetch: Fut) -> Result<watch::Receiver<Outcome>, Error>
+    /// No policy yet: join the running fetch, answer with a failure within the cooldown, or start a fetch.
+    fn without_policy<F, Fut>(self: &Arc<Self>, state: &mut State, fetch: &F) -> Next
     where
+        F: Fn() -> Fut,
         Fut: Future<Output = Result<RbacPolicyResponse, Error>> + Send + 'static,
     {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return Err(Error::Configuration("fetching the RBAC policy needs a tokio runtime".into()));
-        };
-        let (done, outcome) = watch::channel(None);
-        state.fetch = Some((outcome.clone(), Instant::now()));
-        let cache = self.clone();
-        runtime.spawn(async move {
-            let fetched = fetch.await;
-            let mut state = cache.state();
-            let published = match fetched {
-                // A policy-less answer keeps what is known (as an empty key set does for the keys).
-                Ok(RbacPolicyResponse { policy: Some(policy), .. }) => {
-                    state.policy = Some(Arc::new(policy));
-                    state.fetched_at = Some(Instant::now());
-                    state.last_failure = None;
-                    Ok(())
-                }
-                Ok(RbacPolicyResponse { policy: None, .. }) => {
-                    let failure = Arc::new(Error::Configuration("Stytch answered without an RBAC policy".into()));
-                    state.last_failure = Some((failure.clone(), Instant::now()));
-                    Err(failure)
-                }
-                Err(error) => {
-                    let failure = Arc::new(error);
-                    state.last_failure = Some((failure.clone(), Instant::now()));
-                    Err(failure)
-                }
-            };
-            if state.fetch.as_ref().is_some_and(|(outcome, _)| outcome.same_channel(&done.subscribe())) {
-                state.fetch = None;
+        if let Some(running) = state.flight.running(self.stuck_after) {
+            return Next::Wait(running);
+        }
+        if let Some((failure, _)) = state.last_failure.as_ref().filter(|_| self.failed_recently(state)) {
+            return Next::Fail(Error::RbacPolicy(failure.clone()));
+        }
+        match Flight::start(self, state, fetch(), "the RBAC policy") {
+            Ok(running) => Next::Wait(running),
+            Err(error) => Next::Fail(error),
+        }
+    }
+
+    /// The last fetch failed within the cooldown.
+    fn failed_recently(&self, state: &State) -> bool {
+        state.last_failure.as_ref().is_some_and(|(_, at)| at.elapsed() < self.cooldown)
+    }
+}
+
+impl Shared for PolicyCache {
+    type State = State;
+    type Fetched = Result<RbacPolicyResponse, Error>;
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn flight(state: &mut State) -> &mut Flight {
+        &mut state.flight
+    }
+
+    /// The policy a fetch brought; a policy-less answer or a failure keeps what is known (as an empty key set does
+    /// for the keys).
+    fn record(&self, state: &mut State, fetched: Result<RbacPolicyResponse, Error>) -> Result<(), Arc<Error>> {
+        let failure = match fetched {
+            Ok(RbacPolicyResponse { policy: Some(policy), .. }) => {
+                state.policy = Some(Arc::new(policy));
+                state.fetched_at = Some(Instant::now());
+                state.last_failure = None;
+                return Ok(());
             }
-            let _ = done.send(Some(published));
-        });
-        Ok(outcome)
+            Ok(RbacPolicyResponse { policy: None, .. }) => {
+                Arc::new(Error::Configuration("Stytch answered without an RBAC policy".into()))
+            }
+            Err(error) => Arc::new(error),
+        };
+        state.last_failure = Some((failure.clone(), Instant::now()));
+        Err(failure)
     }
 }

@@ -78,11 +78,12 @@ impl ResponseMeta for IntrospectionAnswer {
     }
 }
 
-/// Asks Stytch whether `token` is active, as `app`.
+/// Asks Stytch whether `token` is active, as `app`, within the deadline of the call `options` belong to.
 pub(crate) async fn introspect(
     client: &Client,
     app: &IntrospectionClient,
     token: &str,
+    options: &CallOptions,
 ) -> Result<IntrospectionAnswer, Error> {
     let generated = client.generated();
     let (operation, url) = match client.custom_domain() {
@@ -109,6 +110,5 @@ pub(crate) async fn introspect(
         }
         secrets
     };
-    let options = CallOptions::default();
-    handwritten::run_at(generated, &options, operation, &url, Body::Form(&form), None, secrets).await
+    handwritten::run_at(generated, options, operation, &url, Body::Form(&form), None, secrets).await
 }

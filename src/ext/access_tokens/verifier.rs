@@ -105,12 +105,14 @@ impl AccessTokens {
     /// Verifies `token` (by the call's policy, or the verifier's), then that it grants every scope `requirements`
     /// names ([`AccessTokenError::InsufficientScope`] otherwise).
     pub async fn verify_with(&self, token: &str, requirements: &TokenRequirements) -> Result<AccessTokenClaims, Error> {
+        // One deadline for the whole call: a key fetch, introspection and the policy fetch share it.
+        let options = CallOptions::default().starting_now();
         let claims = match requirements.policy().unwrap_or(self.verification) {
-            TokenVerification::Local => self.verify_locally(token).await?,
-            TokenVerification::Network => self.introspect(token).await?,
+            TokenVerification::Local => self.verify_locally(token, &options).await?,
+            TokenVerification::Network => self.introspect(token, &options).await?,
             TokenVerification::LocalThenNetwork => {
-                let mut claims = self.verify_locally(token).await?;
-                self.introspect(token).await?;
+                let mut claims = self.verify_locally(token, &options).await?;
+                self.introspect(token, &options).await?;
                 claims.verified_by = VerifiedBy::LocallyThenIntrospection;
                 claims
             }
@@ -125,9 +127,12 @@ impl AccessTokens {
                 ));
             }
             authorization::tenancy(&claims, check)?;
-            let client = self.client.clone();
-            let fetch = move || async move { client.b2b().rbac_policy().await };
-            let deadline = CallOptions::default().deadline_at(&self.client.generated().inner);
+            let client = &self.client;
+            let fetch = || {
+                let client = client.clone();
+                async move { client.b2b().rbac_policy().await }
+            };
+            let deadline = options.deadline_at(&self.client.generated().inner);
             let policy = self.client.verifier().rbac_policy().policy(fetch, deadline).await?;
             authorization::permitted(&claims, check, &policy)?;
         }
@@ -155,7 +160,7 @@ impl AccessTokens {
 
     /// Asks Stytch (RFC 7662) as the configured Connected App; an active token's claims get the local claim checks
     /// too (issuer, audience, times, kind), since an answer for a token minted for another API is still `active`.
-    async fn introspect(&self, token: &str) -> Result<AccessTokenClaims, Error> {
+    async fn introspect(&self, token: &str, options: &CallOptions) -> Result<AccessTokenClaims, Error> {
         let invalid = |kind| Error::from(AccessTokenError::Invalid(JwtError::new(WHAT, kind)));
         let Some(app) = &self.introspection else {
             return Err(Error::Configuration(
@@ -166,7 +171,7 @@ impl AccessTokens {
         if token.is_empty() || token.len() > MAX_JWT_BYTES {
             return Err(invalid(JwtErrorKind::Malformed));
         }
-        let answer = introspection::introspect(&self.client, app, token).await?;
+        let answer = introspection::introspect(&self.client, app, token, options).await?;
         if !answer.active {
             return Err(AccessTokenError::Inactive.into());
         }
@@ -188,7 +193,7 @@ impl AccessTokens {
 
     /// Header and claims first (a forged, foreign or expired token is refused without a key lookup), then the
     /// key named by `kid` (cached, or fetched within the client's deadline), then the signature.
-    async fn verify_locally(&self, token: &str) -> Result<AccessTokenClaims, Error> {
+    async fn verify_locally(&self, token: &str, options: &CallOptions) -> Result<AccessTokenClaims, Error> {
         let invalid = |kind| Error::from(AccessTokenError::Invalid(JwtError::new(WHAT, kind)));
         if crypto::provider().is_none() {
             return Err(invalid(JwtErrorKind::NoCryptoBackend));
@@ -197,7 +202,7 @@ impl AccessTokens {
         let checked = self.with_expected(|expected| verify::check(token, expected, &profile)).map_err(invalid_jwt)?;
         let verifier = self.client.verifier();
         let source = if self.b2b { KeySource::Member } else { KeySource::User };
-        let deadline = CallOptions::default().deadline_at(&self.client.generated().inner);
+        let deadline = options.deadline_at(&self.client.generated().inner);
         let key = match verifier.keys(source).key(&checked.kid, WHAT, deadline).await {
             Ok(key) => key,
             Err(Error::SessionJwt(jwt)) => return Err(invalid_jwt(jwt)),

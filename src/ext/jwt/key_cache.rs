@@ -16,11 +16,10 @@
 //!   it missed, except one that misses within the cooldown of a refetch (and of its follow-up) that had already
 //!   ended when it asked: it is refused at once, and a key first served in that window verifies once the
 //!   cooldown is over (at most 30 s by default).
-//! - **A fetch stops counting as running in the same instant its outcome is published** (both under the state
-//!   lock), so no lookup can join a fetch that has already ended.
-//! - **Lost fetches**: a fetch whose task was dropped with its runtime, or that is still running past the client's
-//!   deadline (its runtime is idle or blocked: a live fetch gives up by then), is forgotten; a lookup waiting for it
-//!   asks again (at most three waits in all), so a fetch stranded on another runtime holds nobody past that.
+//! - **One fetch, shared** ([`single_flight`](crate::ext::transport::single_flight)): it stops counting as running
+//!   in the same instant its outcome is published; a lost or stuck fetch (its runtime gone, idle or blocked past
+//!   the client's deadline) is forgotten and a lookup waiting for it asks again (at most three waits in all); a
+//!   stuck fetch that ends late cannot replace newer keys.
 //! - **Outages**: a failed fetch keeps the keys already known; a 200 with no usable key keeps them too.
 
 use std::future::Future;
@@ -29,11 +28,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::DecodingKey;
-use tokio::sync::watch;
 
 use crate::ext::jwt::error::{JwtError, JwtErrorKind};
 use crate::ext::jwt::jwks::RawJwks;
 use crate::ext::jwt::key_set::KeySet;
+use crate::ext::transport::single_flight::{Fetch, Flight, Shared, Waited};
 use crate::{Error, TransportError};
 
 /// Where a key cache gets its keys (one JWKS endpoint): the cache knows nothing else of the client.
@@ -57,11 +56,8 @@ pub(crate) struct CacheTimings {
     pub(crate) stuck_after: Duration,
 }
 
-/// The outcome of one fetch, as every caller waiting for it sees it.
-type Outcome = Option<Result<(), Arc<Error>>>;
-
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     keys: Arc<KeySet>,
     /// The last fetch that brought keys (`None`: never).
     fetched_at: Option<Instant>,
@@ -72,16 +68,7 @@ struct State {
     /// When the last follow-up refetch started (see [`KeyCache::on_miss`]).
     follow_up_at: Option<Instant>,
     /// The fetch running now, if any. There is never more than one; it is cleared when its outcome is published.
-    fetch: Option<Fetch>,
-}
-
-/// A fetch, as the lookups that wait for it see it.
-#[derive(Clone)]
-struct Fetch {
-    /// Its outcome, once it has one.
-    outcome: watch::Receiver<Outcome>,
-    /// When it started: a lookup that missed before then cannot trust its answer for a `kid` it lacks.
-    started_at: Instant,
+    flight: Flight,
 }
 
 /// The keys of one JWKS endpoint.
@@ -89,14 +76,6 @@ pub(crate) struct KeyCache {
     fetcher: Arc<dyn FetchKeys>,
     timings: CacheTimings,
     state: Mutex<State>,
-}
-
-/// How a wait for a fetch ended (its failure, or the caller's deadline, is an error).
-enum Waited {
-    /// The fetch published an outcome: look again.
-    Done,
-    /// The fetch ended without one, or is stuck: ask again.
-    Lost,
 }
 
 /// What a lookup that missed must do.
@@ -112,11 +91,6 @@ impl KeyCache {
         Self { fetcher, timings, state: Mutex::new(State::default()) }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        // The state is plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// The key named `kid`, fetching or refreshing the key set as the module docs describe. A caller waits for a
     /// fetch until `deadline` at most (its call's); the fetch itself runs in a task of its own, so a caller that
     /// gives up (deadline, cancellation) never cancels it for the others.
@@ -128,7 +102,7 @@ impl KeyCache {
     ) -> Result<Arc<DecodingKey>, Error> {
         let asked_at = Instant::now();
         let mut miss = {
-            let mut state = self.state();
+            let mut state = self.lock();
             if let Some(key) = state.keys.get(kid) {
                 if self.refresh_due(&mut state) {
                     // In the background: this call verifies with the keys it has.
@@ -148,8 +122,9 @@ impl KeyCache {
                 Miss::Wait(fetch) => fetch,
             };
             let joined_older = fetch.started_at < asked_at;
-            let waited = self.wait(fetch, deadline).await?;
-            let mut state = self.state();
+            let waited =
+                fetch.wait(deadline, self.timings.stuck_after, self.fetcher.operation_id(), Error::Jwks).await?;
+            let mut state = self.lock();
             if let Some(key) = state.keys.get(kid) {
                 return Ok(key);
             }
@@ -176,7 +151,7 @@ impl KeyCache {
     /// set it also started before the lookup missed (a fetch started later has answered it already). One
     /// follow-up per cooldown: a flood of unknown `kid`s costs at most two refetches per cooldown.
     fn on_miss(self: &Arc<Self>, state: &mut State, what: &'static str, asked_again: Option<Instant>) -> Miss {
-        if let Some(running) = running(state, self.timings.stuck_after) {
+        if let Some(running) = state.flight.running(self.timings.stuck_after) {
             return Miss::Wait(running);
         }
         let recently = |at: Option<Instant>| at.is_some_and(|at| at.elapsed() < self.timings.cooldown);
@@ -208,70 +183,45 @@ impl KeyCache {
     fn refresh_due(&self, state: &mut State) -> bool {
         let Some(fetched_at) = state.fetched_at else { return false };
         let failed_recently = state.last_failure.as_ref().is_some_and(|(_, at)| at.elapsed() < self.timings.cooldown);
-        running(state, self.timings.stuck_after).is_none()
+        state.flight.running(self.timings.stuck_after).is_none()
             && !failed_recently
             && fetched_at.elapsed() >= self.timings.refresh_after
     }
 
-    /// Starts the one fetch, in a task of its own. `state.fetch` holds it until its outcome is published (or its
-    /// task ends without one). Without a tokio runtime (the HTTP client needs one anyway) nothing can be fetched.
+    /// Starts the one fetch, in a task of its own (see [`Flight::start`]).
     fn start_fetch(self: &Arc<Self>, state: &mut State) -> Miss {
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return Miss::Fail(Error::Configuration("fetching the JWKS needs a tokio runtime".into()));
-        };
-        let (done, outcome) = watch::channel(None);
-        let fetch = Fetch { outcome, started_at: Instant::now() };
-        state.fetch = Some(fetch.clone());
         let cache = self.clone();
-        // A task dropped before it ever ran (its runtime shut down) is noticed by `running`: its channel is closed
-        // without an outcome. One that ends without publishing (a panic) is forgotten by its `Running` guard.
-        runtime.spawn(async move {
-            let running = Running { cache: &cache, fetch: &done };
-            let fetched = cache.fetcher.fetch().await;
-            cache.publish(fetched, running.fetch);
-        });
-        Miss::Wait(fetch)
-    }
-
-    /// Waits for a fetch's outcome, until `deadline` (if any): [`Waited::Done`] once it has one (a failure is the
-    /// error), [`Waited::Lost`] if it ended without one (dropped with its runtime) or is stuck.
-    async fn wait(&self, fetch: Fetch, deadline: Option<Instant>) -> Result<Waited, Error> {
-        let operation = self.fetcher.operation_id();
-        let stuck_at = fetch.started_at.checked_add(self.timings.stuck_after);
-        let mut outcome = fetch.outcome;
-        let finished = outcome.wait_for(Option::is_some);
-        let limit = match (deadline, stuck_at) {
-            (Some(deadline), Some(stuck)) => Some(deadline.min(stuck)),
-            (deadline, stuck) => deadline.or(stuck),
-        };
-        let outcome = match limit {
-            Some(limit) => match tokio::time::timeout_at(limit.into(), finished).await {
-                Ok(outcome) => outcome,
-                Err(_) if deadline.is_some_and(|deadline| deadline <= limit) => {
-                    return Err(Error::Transport(TransportError::deadline_while_waiting(operation)));
-                }
-                Err(_) => return Ok(Waited::Lost), // stuck: `running` forgets it from now on
-            },
-            None => finished.await,
-        };
-        match outcome.as_deref() {
-            Ok(Some(Ok(()))) => Ok(Waited::Done),
-            Ok(Some(Err(failure))) => Err(Error::Jwks(failure.clone())),
-            // The fetch's task ended without an outcome (dropped with its runtime).
-            Ok(None) | Err(_) => Ok(Waited::Lost),
+        let fetch = async move { cache.fetcher.fetch().await };
+        match Flight::start(self, state, fetch, "the JWKS") {
+            Ok(fetch) => Miss::Wait(fetch),
+            Err(error) => Miss::Fail(error),
         }
     }
+}
 
-    /// Records a fetch's outcome and publishes it, in one critical section: the keys, the failure, the end of the
-    /// fetch (`state.fetch` cleared) and the outcome its waiters see. A lookup either finds the fetch running and
-    /// waits for this outcome, or finds it ended and the keys it brought; never an ended fetch to wait on.
-    fn publish(&self, fetched: Result<RawJwks, Error>, done: &watch::Sender<Outcome>) {
-        let operation = self.fetcher.operation_id();
-        let mut state = self.state();
-        let outcome = match fetched {
+impl Shared for KeyCache {
+    type State = State;
+    type Fetched = Result<RawJwks, Error>;
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state is plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn flight(state: &mut State) -> &mut Flight {
+        &mut state.flight
+    }
+
+    /// The keys a fetch brought, or its failure (the keys already known are kept).
+    fn record(&self, state: &mut State, fetched: Result<RawJwks, Error>) -> Result<(), Arc<Error>> {
+        match fetched {
             Ok(raw) => {
                 let keys = KeySet::from_jwks(&raw.keys);
-                tracing::debug!(operation, usable_keys = keys.len(), "stytch.jwks fetched");
+                tracing::debug!(
+                    operation = self.fetcher.operation_id(),
+                    usable_keys = keys.len(),
+                    "stytch.jwks fetched"
+                );
                 // A key set with no usable key would disable every known key: keep those instead.
                 if keys.len() > 0 || state.keys.len() == 0 {
                     state.keys = Arc::new(keys);
@@ -285,45 +235,6 @@ impl KeyCache {
                 state.last_failure = Some((failure.clone(), Instant::now()));
                 Err(failure)
             }
-        };
-        forget(&mut state, done);
-        // No receiver left (every caller gave up) is no error: the keys are recorded all the same.
-        let _ = done.send(Some(outcome));
-    }
-}
-
-/// The fetch running now, if any. One whose task ended without an outcome (dropped before it ran, with its
-/// runtime), one that has an outcome already, and one running for `stuck_after` or longer (its task is no longer
-/// driven) are not running: they are forgotten here, so that they can neither block every later fetch nor be
-/// waited on for an answer given before the lookup missed.
-fn running(state: &mut State, stuck_after: Duration) -> Option<Fetch> {
-    let fetch = state.fetch.as_ref()?;
-    let alive = fetch.outcome.borrow().is_none()
-        && fetch.outcome.has_changed().is_ok()
-        && fetch.started_at.elapsed() < stuck_after;
-    if alive {
-        Some(fetch.clone())
-    } else {
-        state.fetch = None;
-        None
-    }
-}
-
-/// Clears `state.fetch` if it is the fetch whose sender is `done` (a later fetch may have replaced it).
-fn forget(state: &mut State, done: &watch::Sender<Outcome>) {
-    if state.fetch.as_ref().is_some_and(|fetch| fetch.outcome.same_channel(&done.subscribe())) {
-        state.fetch = None;
-    }
-}
-
-/// Forgets its fetch when dropped, should its task end without publishing an outcome (a panic in the fetch).
-struct Running<'a> {
-    cache: &'a KeyCache,
-    fetch: &'a watch::Sender<Outcome>,
-}
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        forget(&mut self.cache.state(), self.fetch);
+        }
     }
 }

@@ -98,6 +98,8 @@ pub(crate) struct Checked<C> {
     what: &'static str,
     /// Older than `max_token_age`: reported only once the signature holds.
     too_old: bool,
+    /// `max_token_age`, for the age's second look once the key is in hand.
+    max_token_age: Option<Duration>,
     /// The leeway, for the expiry's second look once the key is in hand (a cold key fetch takes time).
     leeway: Duration,
     /// The profile's own end, if any, for the same second look.
@@ -118,7 +120,7 @@ impl<C> Checked<C> {
         let signed = &jwt.as_bytes()[..header.len() + 1 + payload.len()];
         verifier.verify(signed, &signature).map_err(|_| fail(JwtErrorKind::InvalidSignature))?;
         // The claims were checked before the key was looked up, which may have waited for a JWKS fetch (up to the
-        // call's deadline): the token must still be unexpired now.
+        // call's deadline): the token must still be unexpired, and young enough, now.
         let now = SystemTime::now();
         let ends = [Some((self.verified.registered.expires_at, JwtErrorKind::Expired)), self.ends_at];
         for (end, kind) in ends.into_iter().flatten() {
@@ -126,7 +128,8 @@ impl<C> Checked<C> {
                 return Err(fail(kind));
             }
         }
-        if self.too_old {
+        let aged = |age: Duration| self.verified.registered.issued_at.and_then(|issued| issued.checked_add(age));
+        if self.too_old || self.max_token_age.and_then(aged).is_some_and(|oldest| now > oldest) {
             return Err(fail(JwtErrorKind::TooOld));
         }
         Ok(self.verified)
@@ -161,7 +164,15 @@ pub(crate) fn check<P: Profile>(
     let claims: Map<String, Value> = decode_json(payload).ok_or_else(malformed)?;
     let (verified, too_old) = read_claims(claims, expected, profile).map_err(|kind| JwtError::new(what, kind))?;
     let ends_at = P::ends_at(&verified.claims);
-    Ok(Checked { kid, verified, what, too_old, leeway: expected.leeway, ends_at })
+    Ok(Checked {
+        kid,
+        verified,
+        what,
+        too_old,
+        max_token_age: expected.max_token_age,
+        leeway: expected.leeway,
+        ends_at,
+    })
 }
 
 /// The claim checks alone (registered, then the profile's), for a JWT's payload or an introspection answer's

@@ -8,7 +8,7 @@ use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderValue, StatusCode};
 
 use crate::ext::resource_server::bearer::NoBearer;
-use crate::{AccessTokenError, Error};
+use crate::{AccessTokenError, Error, JwtErrorKind};
 
 /// Why a request was refused, as the answer tells it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +45,10 @@ impl Rejection {
             }
             Error::AccessToken(AccessTokenError::TenancyMismatch | AccessTokenError::PermissionDenied { .. }) => {
                 Rejection::InsufficientScope(None)
+            }
+            // A build without an RS256 backend verifies no token: the server's fault, not the caller's.
+            Error::AccessToken(AccessTokenError::Invalid(jwt)) if jwt.kind == JwtErrorKind::NoCryptoBackend => {
+                Rejection::ServerError
             }
             Error::AccessToken(_) => Rejection::InvalidToken,
             Error::Configuration(_) | Error::InvalidInput(_) => Rejection::ServerError,
@@ -114,5 +118,23 @@ impl Rejection {
             headers.insert(WWW_AUTHENTICATE, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::JwtError;
+
+    #[test]
+    fn a_build_without_an_rs256_backend_is_the_servers_fault() {
+        let no_backend =
+            Error::AccessToken(AccessTokenError::Invalid(JwtError::new("access token", JwtErrorKind::NoCryptoBackend)));
+        assert!(matches!(Rejection::of(&no_backend), Rejection::ServerError));
+        let forged = Error::AccessToken(AccessTokenError::Invalid(JwtError::new(
+            "access token",
+            JwtErrorKind::InvalidSignature,
+        )));
+        assert!(matches!(Rejection::of(&forged), Rejection::InvalidToken));
     }
 }
