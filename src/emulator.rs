@@ -71,11 +71,14 @@ pub enum Endpoint {
     /// `POST /v1/oauth2/introspect`, the same on a custom domain (point `ClientBuilder::custom_domain` at the
     /// emulator's URL).
     IntrospectTokenOnCustomDomain,
+    /// `GET /.well-known/jwks.json`, the project's keys on its custom domain (no credentials: a standard JWKS
+    /// document), where access tokens are verified when `ClientBuilder::custom_domain` is set.
+    JwksOnCustomDomain,
 }
 
 impl Endpoint {
     /// Every endpoint the emulator serves.
-    pub const ALL: [Endpoint; 13] = [
+    pub const ALL: [Endpoint; 14] = [
         Endpoint::OrganizationConnectedApps,
         Endpoint::ConnectedApp,
         Endpoint::MemberConnectedApps,
@@ -89,6 +92,7 @@ impl Endpoint {
         Endpoint::IntrospectToken,
         Endpoint::IntrospectTokenOnCustomDomain,
         Endpoint::RbacPolicy,
+        Endpoint::JwksOnCustomDomain,
     ];
 
     /// `GET` or `POST`.
@@ -100,7 +104,8 @@ impl Endpoint {
             | Endpoint::UserConnectedApps
             | Endpoint::MemberJwks
             | Endpoint::UserJwks
-            | Endpoint::RbacPolicy => "GET",
+            | Endpoint::RbacPolicy
+            | Endpoint::JwksOnCustomDomain => "GET",
             _ => "POST",
         }
     }
@@ -125,6 +130,7 @@ impl Endpoint {
             Endpoint::IntrospectToken => "/v1/public/{project_id}/oauth2/introspect",
             Endpoint::IntrospectTokenOnCustomDomain => "/v1/oauth2/introspect",
             Endpoint::RbacPolicy => "/v1/b2b/rbac/policy",
+            Endpoint::JwksOnCustomDomain => "/.well-known/jwks.json",
         }
     }
 

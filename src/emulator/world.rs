@@ -186,6 +186,12 @@ impl World {
         (200, json!({"keys": keys, "request_id": self.request_id(), "status_code": 200}))
     }
 
+    /// The same keys as a standard JWKS document (`{"keys": [..]}`, nothing else), as a custom domain serves them.
+    fn public_jwks(&mut self) -> Reply {
+        let keys: Vec<Value> = self.keys.iter().map(SigningKey::jwk).collect();
+        (200, json!({ "keys": keys }))
+    }
+
     /// A fresh request id, shaped like Stytch's.
     pub(crate) fn request_id(&mut self) -> String {
         self.requests_served += 1;
@@ -221,10 +227,12 @@ impl World {
         credentials: &Credentials,
         body: &[u8],
     ) -> Reply {
-        // Introspection authenticates a Connected App (in the body), not the project.
+        // Introspection authenticates a Connected App (in the body), not the project; the custom domain's JWKS
+        // is public.
         match endpoint {
             Endpoint::IntrospectToken => return self.introspect(Some(&ids[0]), body),
             Endpoint::IntrospectTokenOnCustomDomain => return self.introspect(None, body),
+            Endpoint::JwksOnCustomDomain => return self.public_jwks(),
             _ => {}
         }
         if !self.authenticated(credentials.authorization.as_deref()) {
@@ -245,7 +253,9 @@ impl World {
             Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),
             Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
             Endpoint::MemberJwks | Endpoint::UserJwks => self.jwks(&ids[0]),
-            Endpoint::IntrospectToken | Endpoint::IntrospectTokenOnCustomDomain => unreachable_introspection(self),
+            Endpoint::IntrospectToken | Endpoint::IntrospectTokenOnCustomDomain | Endpoint::JwksOnCustomDomain => {
+                routed_before_authentication(self)
+            }
             Endpoint::RbacPolicy => self.rbac_policy(),
         }
     }
@@ -615,9 +625,10 @@ impl World {
     }
 }
 
-/// Introspection is answered before the project's credentials are checked; this arm is never taken.
-fn unreachable_introspection(world: &mut World) -> Reply {
-    world.error(500, "internal_server_error", "introspection is routed before authentication")
+/// Introspection and the public JWKS are answered before the project's credentials are checked; this arm is never
+/// taken.
+fn routed_before_authentication(world: &mut World) -> Reply {
+    world.error(500, "internal_server_error", "introspection and the public JWKS are routed before authentication")
 }
 
 /// A session's `expires_at`: the fixture's, or `minutes` from now when the request extends it.

@@ -17,16 +17,37 @@ use stytch_connected_apps::{
 
 const CUSTOM_DOMAIN: &str = "https://auth.example.com";
 
-/// A client of the mock server that accepts the custom domain as an issuer.
-async fn start_with_custom_domain() -> (httpmock::MockServer, Client) {
+/// A client of the mock server (`server`, as Stytch) whose custom domain is a second one (`domain`): access
+/// tokens' keys come from the domain's public JWKS, every other call goes to `server`.
+async fn start_with_custom_domain() -> (httpmock::MockServer, httpmock::MockServer, Client) {
     let server = httpmock::MockServer::start_async().await;
+    let domain = httpmock::MockServer::start_async().await;
     let client = Client::builder(PROJECT_ID, SECRET)
         .base_url(server.base_url())
-        .custom_domain(CUSTOM_DOMAIN)
+        .custom_domain(domain.base_url())
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    (server, client)
+    (server, domain, client)
+}
+
+/// The custom domain's JWKS (`GET /.well-known/jwks.json`), answered only to a request with no credentials at
+/// all: neither the project's nor a session's.
+async fn mount_domain_jwks(domain: &httpmock::MockServer) -> httpmock::Mock<'_> {
+    domain
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path("/.well-known/jwks.json")
+                .is_true(|req| req.uri().query().is_none())
+                .header("user-agent", USER_AGENT)
+                .header("accept", "application/json")
+                .header_missing("authorization")
+                .header_missing("x-stytch-member-session")
+                .header_missing("x-stytch-member-sessionjwt")
+                .header_missing("content-type");
+            then.status(200).json_body(json!({ "keys": jwt::jwks(&[0])["keys"] }));
+        })
+        .await
 }
 
 /// The JWT error kind of a refused access token.
@@ -40,8 +61,8 @@ fn refusal(error: &stytch_connected_apps::Error) -> Option<JwtErrorKind> {
     }
 }
 
-/// Every forgery of a B2B access token, with the refusal each must get.
-fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
+/// Every forgery of a B2B access token for a client whose custom domain is `domain`, with the refusal each must get.
+fn forgeries(domain: &str) -> Vec<(&'static str, String, JwtErrorKind)> {
     let key = SigningKey::generation(0);
     let claims = jwt::access_claims();
     let now = jwt::now();
@@ -79,10 +100,10 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
         ("tampered payload (scopes added)", tampered, JwtErrorKind::InvalidSignature),
         ("no kid", compact(&json!({"alg": "RS256"}), &claims, b"x"), JwtErrorKind::MissingClaim("kid")),
         ("another project's issuer", issuer("stytch.com/project-test-other"), JwtErrorKind::WrongIssuer),
-        ("look-alike custom domain", issuer("https://auth.example.com.evil"), JwtErrorKind::WrongIssuer),
-        ("custom domain with a path", issuer("https://auth.example.com/"), JwtErrorKind::WrongIssuer),
-        ("custom domain over http", issuer("http://auth.example.com"), JwtErrorKind::WrongIssuer),
-        ("custom domain in capitals", issuer("https://AUTH.example.com"), JwtErrorKind::WrongIssuer),
+        ("look-alike custom domain", issuer(&format!("{domain}.evil")), JwtErrorKind::WrongIssuer),
+        ("custom domain with a path", issuer(&format!("{domain}/")), JwtErrorKind::WrongIssuer),
+        ("custom domain, other scheme", issuer(&domain.replacen("http://", "https://", 1)), JwtErrorKind::WrongIssuer),
+        ("custom domain in capitals", issuer(&domain.to_uppercase()), JwtErrorKind::WrongIssuer),
         ("issuer prefix of the project's", issuer(&format!("stytch.com/{PROJECT_ID}x")), JwtErrorKind::WrongIssuer),
         ("no issuer", key.sign(&without(claims.clone(), "iss")), JwtErrorKind::MissingClaim("iss")),
         (
@@ -124,8 +145,9 @@ fn forgeries() -> Vec<(&'static str, String, JwtErrorKind)> {
 
 #[tokio::test]
 async fn a_valid_b2b_access_token_yields_its_claims_after_one_jwks_request() {
-    let (server, client) = start_with_custom_domain().await;
-    let jwks = mount_jwks(&server, true).await;
+    let (server, domain, client) = start_with_custom_domain().await;
+    let session_jwks = mount_jwks(&server, true).await;
+    let jwks = mount_domain_jwks(&domain).await;
     let mut claims = jwt::access_claims();
     claims["https://example.com/plan"] = json!("enterprise");
     let token = SigningKey::generation(0).sign(&claims);
@@ -148,21 +170,61 @@ async fn a_valid_b2b_access_token_yields_its_claims_after_one_jwks_request() {
     jwks.assert_calls_async(1).await;
 
     // The custom domain is an accepted issuer too.
-    let custom = SigningKey::generation(0).sign(&with(claims, "/iss", json!(CUSTOM_DOMAIN)));
-    assert_eq!(client.b2b_access_tokens().verify(&custom).await.unwrap().issuer, CUSTOM_DOMAIN);
+    let custom = SigningKey::generation(0).sign(&with(claims, "/iss", json!(domain.base_url())));
+    assert_eq!(client.b2b_access_tokens().verify(&custom).await.unwrap().issuer, domain.base_url());
     jwks.assert_calls_async(1).await;
+    // Keys came from the custom domain; session JWTs keep reading the project's session JWKS (credentials and all).
+    session_jwks.assert_calls_async(0).await;
+    client.verify_member_jwt(&jwt::member()).await.unwrap();
+    session_jwks.assert_calls_async(1).await;
+    jwks.assert_calls_async(1).await;
+}
+
+/// A consumer project's tokens read the same custom-domain JWKS (the domain serves its project's one key set).
+#[tokio::test]
+async fn with_a_custom_domain_consumer_access_tokens_read_its_jwks_too() {
+    let (server, domain, client) = start_with_custom_domain().await;
+    let jwks = mount_domain_jwks(&domain).await;
+    let anything = catch_all(&server).await;
+    let token = SigningKey::generation(0).sign(&jwt::user_access_claims());
+    assert_eq!(client.consumer_access_tokens().verify(&token).await.unwrap().subject, USER);
+    jwks.assert_calls_async(1).await;
+    anything.assert_calls_async(0).await;
+}
+
+/// Look-alikes of a real custom domain are refused on their claims, before any key is looked up: this client's
+/// custom domain cannot even be reached from here, and nothing is asked of the mock server.
+#[tokio::test]
+async fn look_alikes_of_a_custom_domain_are_refused_before_any_key_lookup() {
+    let server = httpmock::MockServer::start_async().await;
+    let anything = catch_all(&server).await;
+    let client = Client::builder(PROJECT_ID, SECRET).base_url(server.base_url()).custom_domain(CUSTOM_DOMAIN).build();
+    let tokens = client.unwrap().b2b_access_tokens();
+    for look_alike in [
+        "https://auth.example.com.evil",
+        "https://auth.example.com/",
+        "http://auth.example.com",
+        "https://AUTH.example.com",
+        "https://auth.example.co",
+        "auth.example.com",
+    ] {
+        let forged = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/iss", json!(look_alike)));
+        let err = tokens.verify(&forged).await.unwrap_err();
+        assert_eq!(refusal(&err), Some(JwtErrorKind::WrongIssuer), "{look_alike}: {err}");
+    }
+    anything.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn forged_and_flawed_access_tokens_are_refused_with_zero_requests() {
-    let (server, client) = start_with_custom_domain().await;
-    let jwks = mount_jwks(&server, true).await;
+    let (server, domain, client) = start_with_custom_domain().await;
+    let jwks = mount_domain_jwks(&domain).await;
     let tokens = client.b2b_access_tokens();
     tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap();
     jwks.assert_calls_async(1).await;
     let anything = catch_all(&server).await;
 
-    for (name, forged, kind) in forgeries() {
+    for (name, forged, kind) in forgeries(&domain.base_url()) {
         let err = tokens.verify(&forged).await.unwrap_err();
         assert_eq!(refusal(&err), Some(kind), "{name}: {err}");
         assert!(err.as_access_token().unwrap().is_invalid_token(), "{name}");

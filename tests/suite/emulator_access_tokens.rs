@@ -147,3 +147,21 @@ async fn a_custom_domain_pointed_at_the_emulator_serves_introspection_and_faults
         [(Some(Endpoint::IntrospectTokenOnCustomDomain), 503), (Some(Endpoint::IntrospectTokenOnCustomDomain), 200)]
     );
 }
+
+#[tokio::test]
+async fn with_a_custom_domain_on_the_emulator_access_tokens_read_its_public_jwks_and_faults_are_retried() {
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let client = emulator.client_builder().custom_domain(emulator.url()).build().unwrap();
+    let token = emulator.issue_member_access_token(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, &["openid"]).unwrap();
+    emulator.script(Endpoint::JwksOnCustomDomain, [Fault::status(503)]);
+    assert_eq!(client.b2b_access_tokens().verify(&token).await.unwrap().subject, SEED_ADMIN);
+    let statuses: Vec<(Option<Endpoint>, u16)> = emulator.requests().iter().map(|r| (r.endpoint, r.status)).collect();
+    assert_eq!(statuses, [(Some(Endpoint::JwksOnCustomDomain), 503), (Some(Endpoint::JwksOnCustomDomain), 200)]);
+
+    // Public: no credentials needed, and a standard JWKS document (the session JWKS's keys, nothing else).
+    let public: serde_json::Value =
+        reqwest::get(format!("{}/.well-known/jwks.json", emulator.url())).await.unwrap().json().await.unwrap();
+    let session_jwks = client.b2b().jwks().await.unwrap();
+    let keys = serde_json::to_value(&session_jwks.keys).unwrap();
+    assert_eq!(public, serde_json::json!({ "keys": keys }));
+}

@@ -10,7 +10,6 @@ use crate::ext::access_tokens::introspection::{self, IntrospectionClient};
 use crate::ext::access_tokens::profile::{AccessClaim, AccessTokenProfile};
 use crate::ext::jwt::crypto;
 use crate::ext::jwt::error::{JwtError, JwtErrorKind};
-use crate::ext::jwt::jwks::KeySource;
 use crate::ext::jwt::verify::{self, Expected, MAX_JWT_BYTES, Verified};
 use crate::ext::transport::CallOptions;
 use crate::{
@@ -201,9 +200,8 @@ impl AccessTokens {
         let profile = AccessTokenProfile { b2b: self.b2b };
         let checked = self.with_expected(|expected| verify::check(token, expected, &profile)).map_err(invalid_jwt)?;
         let verifier = self.client.verifier();
-        let source = if self.b2b { KeySource::Member } else { KeySource::User };
         let deadline = options.deadline_at(&self.client.generated().inner);
-        let key = match verifier.keys(source).key(&checked.kid, WHAT, deadline).await {
+        let key = match verifier.access_token_keys(self.b2b).key(&checked.kid, WHAT, deadline).await {
             Ok(key) => key,
             Err(Error::SessionJwt(jwt)) => return Err(invalid_jwt(jwt)),
             Err(error) => return Err(error),

@@ -69,8 +69,13 @@ pub(crate) const INTROSPECT: Operation =
 pub(crate) const INTROSPECT_ON_CUSTOM_DOMAIN: Operation =
     Operation { id: "oauth2_introspect", method: Method::POST, path: "/v1/oauth2/introspect" };
 
+/// The project's signing keys on its custom domain (a standard JWKS document, served without authentication):
+/// the key set access tokens issued on that domain are verified with.
+pub(crate) const JWKS_ON_CUSTOM_DOMAIN: Operation =
+    Operation { id: "well_known_jwks", method: Method::GET, path: "/.well-known/jwks.json" };
+
 /// The operations (by id) whose requests never carry the project's credentials.
-pub(crate) const WITHOUT_PROJECT_CREDENTIALS: [&str; 1] = [INTROSPECT.id];
+pub(crate) const WITHOUT_PROJECT_CREDENTIALS: [&str; 2] = [INTROSPECT.id, JWKS_ON_CUSTOM_DOMAIN.id];
 
 /// The operations that carry the member-session headers when the call has a session (B1–B4).
 #[cfg(feature = "mock")]

@@ -128,8 +128,10 @@ impl ClientBuilder {
     /// tokens issued on it name it as their issuer, which
     /// [`AccessTokens`](crate::AccessTokens) then accepts beside `stytch.com/{project_id}`, compared exactly.
     /// An origin only: `https` (plain `http` only where [`base_url`](Self::base_url) allows it), no path, query,
-    /// fragment or credentials; a trailing `/` is ignored. Token introspection goes to it
-    /// (`{custom domain}/v1/oauth2/introspect`, as Stytch documents); every other call goes to the base URL.
+    /// fragment or credentials; a trailing `/` is ignored. Token introspection
+    /// (`{custom domain}/v1/oauth2/introspect`) and the keys access tokens are verified with
+    /// (`{custom domain}/.well-known/jwks.json`, public: no credentials are sent) go to it, as Stytch documents;
+    /// every other call, session JWTs' keys included, goes to the base URL.
     ///
     /// ```
     /// use stytch_connected_apps::Client;

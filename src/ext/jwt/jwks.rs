@@ -1,4 +1,4 @@
-//! The project's two JWKS endpoints, and the fetcher a key cache reads one of them through: the handwritten call
+//! The project's JWKS endpoints, and the fetcher a key cache reads one of them through: the handwritten call
 //! path over the generated client (the client's configuration, never the client itself, so a cache owned by a
 //! client does not own that client back).
 
@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use progenitor_client::ClientInfo;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -13,25 +14,22 @@ use crate::Error;
 use crate::ext::calls::ids;
 use crate::ext::calls::operations::{self, Operation};
 use crate::ext::jwt::key_cache::FetchKeys;
-use crate::ext::transport::{CallOptions, handwritten};
+use crate::ext::transport::{Body, CallOptions, handwritten};
 use crate::models::ResponseMeta;
 
-/// Which of the two JWKS endpoints a cache reads. Session JWTs and access tokens of a project share its key set.
+/// Which JWKS endpoint a cache reads. Session JWTs and access tokens of a project share its key set; Stytch serves
+/// it at each of these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum KeySource {
-    /// `GET /v1/b2b/sessions/jwks/{project_id}`: member session JWTs, B2B access tokens.
+    /// `GET /v1/b2b/sessions/jwks/{project_id}` (the project's credentials): member session JWTs, and B2B access
+    /// tokens without a custom domain.
     Member,
-    /// `GET /v1/sessions/jwks/{project_id}`: consumer session JWTs and access tokens.
+    /// `GET /v1/sessions/jwks/{project_id}` (the project's credentials): consumer session JWTs, and consumer access
+    /// tokens without a custom domain.
     User,
-}
-
-impl KeySource {
-    fn operation(self) -> &'static Operation {
-        match self {
-            KeySource::Member => &operations::B2B_JWKS,
-            KeySource::User => &operations::USER_JWKS,
-        }
-    }
+    /// `GET {custom domain}/.well-known/jwks.json` (no credentials): access tokens, when the client has a custom
+    /// domain (their issuer's own key set, as Stytch documents it for resource servers).
+    CustomDomain,
 }
 
 /// A JWKS body, read leniently: each key is judged on its own by
@@ -58,15 +56,25 @@ impl ResponseMeta for RawJwks {
 pub(crate) struct JwksFetcher {
     generated: crate::generated::Client,
     operation: &'static Operation,
-    path: String,
+    url: String,
 }
 
 impl JwksFetcher {
-    /// The fetcher of `source` for `project_id`, through `generated`'s configuration.
-    pub(crate) fn new(generated: crate::generated::Client, project_id: &str, source: KeySource) -> Arc<Self> {
-        let operation = source.operation();
-        let path = operation.path.replace("{project_id}", &ids::encode(project_id));
-        Arc::new(Self { generated, operation, path })
+    /// The fetcher of `source` for `project_id` (`custom_domain`: an origin, for [`KeySource::CustomDomain`]),
+    /// through `generated`'s configuration.
+    pub(crate) fn new(
+        generated: crate::generated::Client,
+        project_id: &str,
+        source: KeySource,
+        custom_domain: Option<&str>,
+    ) -> Arc<Self> {
+        let (operation, origin) = match source {
+            KeySource::Member => (&operations::B2B_JWKS, generated.baseurl()),
+            KeySource::User => (&operations::USER_JWKS, generated.baseurl()),
+            KeySource::CustomDomain => (&operations::JWKS_ON_CUSTOM_DOMAIN, custom_domain.unwrap_or_default()),
+        };
+        let url = format!("{origin}{}", operation.path.replace("{project_id}", &ids::encode(project_id)));
+        Arc::new(Self { generated, operation, url })
     }
 }
 
@@ -78,7 +86,8 @@ impl FetchKeys for JwksFetcher {
     fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<RawJwks, Error>> + Send + '_>> {
         let secrets = || self.generated.inner.secrets.clone();
         Box::pin(async move {
-            handwritten::run(&self.generated, &CallOptions::default(), self.operation, &self.path, None, secrets).await
+            let options = CallOptions::default();
+            handwritten::run_at(&self.generated, &options, self.operation, &self.url, Body::Empty, None, secrets).await
         })
     }
 }

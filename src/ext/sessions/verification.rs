@@ -89,6 +89,8 @@ pub(crate) struct Verifier {
     access_token_issuers: Vec<String>,
     member_keys: Arc<KeyCache>,
     user_keys: Arc<KeyCache>,
+    /// The custom domain's `/.well-known/jwks.json`, for access tokens (when there is a custom domain).
+    custom_domain_keys: Option<Arc<KeyCache>>,
     /// The project's RBAC policy, for access tokens' authorization checks.
     rbac_policy: Arc<PolicyCache>,
 }
@@ -101,16 +103,20 @@ impl Verifier {
         project_id: &str,
         custom_domain: Option<String>,
     ) -> Self {
-        let cache =
-            |source| Arc::new(KeyCache::new(JwksFetcher::new(generated.clone(), project_id, source), settings.timings));
+        let domain = custom_domain.as_deref();
+        let cache = |source| {
+            let fetcher = JwksFetcher::new(generated.clone(), project_id, source, domain);
+            Arc::new(KeyCache::new(fetcher, settings.timings))
+        };
         let mut access_token_issuers = vec![format!("stytch.com/{project_id}")];
         access_token_issuers.extend(custom_domain.clone());
         Self {
             settings,
-            custom_domain,
-            access_token_issuers,
+            custom_domain_keys: domain.map(|_| cache(KeySource::CustomDomain)),
             member_keys: cache(KeySource::Member),
             user_keys: cache(KeySource::User),
+            custom_domain,
+            access_token_issuers,
             rbac_policy: Arc::new(PolicyCache::new(
                 settings.policy_refresh_after,
                 settings.timings.cooldown,
@@ -139,11 +145,13 @@ impl Verifier {
         &self.settings
     }
 
-    /// The key cache of `source`.
-    pub(crate) fn keys(&self, source: KeySource) -> &Arc<KeyCache> {
-        match source {
-            KeySource::Member => &self.member_keys,
-            KeySource::User => &self.user_keys,
+    /// The key cache access tokens are verified with: the custom domain's JWKS when there is one, otherwise the
+    /// session JWKS of the project's kind (`b2b`: the member one). The same key set, from another address.
+    pub(crate) fn access_token_keys(&self, b2b: bool) -> &Arc<KeyCache> {
+        match (&self.custom_domain_keys, b2b) {
+            (Some(keys), _) => keys,
+            (None, true) => &self.member_keys,
+            (None, false) => &self.user_keys,
         }
     }
 
