@@ -136,7 +136,8 @@ impl World {
         let expected = JwtExpectations {
             what: "access token",
             issuers: &[&issuer],
-            audiences: &[project_id],
+            project_id,
+            audiences: &[],
             leeway: Duration::ZERO,
             max_token_age: None,
             now: SystemTime::now(),

@@ -121,7 +121,8 @@ impl World {
         let expected = JwtExpectations {
             what: "session JWT",
             issuers: &[&issuer],
-            audiences: &[project_id],
+            project_id,
+            audiences: &[],
             leeway: Duration::ZERO,
             max_token_age: None,
             now: SystemTime::now(),
@@ -178,18 +179,21 @@ impl World {
     }
 
     /// `GET /v1/b2b/sessions/jwks/{project_id}` and `GET /v1/sessions/jwks/{project_id}`: the served keys.
-    fn jwks(&mut self, project_id: &str) -> Reply {
+    fn session_jwks(&mut self, project_id: &str) -> Reply {
         if project_id != self.fixture.project.project_id {
             return self.error(404, "project_not_found", "Project could not be found.");
         }
-        let keys: Vec<Value> = self.keys.iter().map(SigningKey::jwk).collect();
-        (200, json!({"keys": keys, "request_id": self.request_id(), "status_code": 200}))
+        (200, json!({"keys": self.jwks(), "request_id": self.request_id(), "status_code": 200}))
     }
 
     /// The same keys as a standard JWKS document (`{"keys": [..]}`, nothing else), as a custom domain serves them.
     fn public_jwks(&mut self) -> Reply {
-        let keys: Vec<Value> = self.keys.iter().map(SigningKey::jwk).collect();
-        (200, json!({ "keys": keys }))
+        (200, json!({ "keys": self.jwks() }))
+    }
+
+    /// The served keys as JWKs.
+    fn jwks(&self) -> Vec<Value> {
+        self.keys.iter().map(SigningKey::jwk).collect()
     }
 
     /// A fresh request id, shaped like Stytch's.
@@ -252,7 +256,7 @@ impl World {
             Endpoint::RevokeUserConnectedApp => self.revoke_user(&ids[0], &ids[1]),
             Endpoint::AuthenticateMemberSession => self.authenticate_member_session(body),
             Endpoint::AuthenticateUserSession => self.authenticate_user_session(body),
-            Endpoint::MemberJwks | Endpoint::UserJwks => self.jwks(&ids[0]),
+            Endpoint::MemberJwks | Endpoint::UserJwks => self.session_jwks(&ids[0]),
             Endpoint::IntrospectToken | Endpoint::IntrospectTokenOnCustomDomain | Endpoint::JwksOnCustomDomain => {
                 routed_before_authentication(self)
             }

@@ -320,17 +320,36 @@ async fn required_scopes_are_all_needed_and_the_missing_one_is_named() {
 }
 
 #[tokio::test]
-async fn custom_audiences_replace_the_project_id() {
+async fn custom_audiences_narrow_what_is_accepted_and_the_project_id_is_always_required() {
     let (server, client) = start().await;
     mount_jwks(&server, true).await;
     let api = "https://api.example.com";
     let tokens = client.b2b_access_tokens().audiences([api]);
     let minted_for_api = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/aud", json!([PROJECT_ID, api])));
     assert_eq!(tokens.verify(&minted_for_api).await.unwrap().audience, [PROJECT_ID, api]);
+    // Minted for the project but not for this API.
     let err = tokens.verify(&SigningKey::generation(0).sign(&jwt::access_claims())).await.unwrap_err();
     assert_eq!(refusal(&err), Some(JwtErrorKind::WrongAudience));
-    let string_aud = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/aud", json!(api)));
-    assert_eq!(tokens.verify(&string_aud).await.unwrap().audience, [api]);
+    // Minted for this API by another project (or naming it without the project): refused, whoever signed it.
+    for aud in [json!(["project-test-other", api]), json!(api), json!([api])] {
+        let token = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/aud", aud.clone()));
+        assert_eq!(refusal(&tokens.verify(&token).await.unwrap_err()), Some(JwtErrorKind::WrongAudience), "{aud}");
+    }
+}
+
+/// With a custom domain, the keys come from an unauthenticated address; a token must still name this project in
+/// `aud`, so a domain serving another project's keys (a copied `STYTCH_CUSTOM_DOMAIN`) does not make that
+/// project's tokens valid here, even with a custom audience they share.
+#[tokio::test]
+async fn another_projects_token_is_refused_even_signed_by_the_custom_domains_keys() {
+    let (_server, domain, client) = start_with_custom_domain().await;
+    mount_domain_jwks(&domain).await;
+    let api = "https://api.example.com";
+    let tokens = client.b2b_access_tokens().audiences([api]);
+    let mut claims = with(jwt::access_claims(), "/iss", json!(domain.base_url()));
+    claims["aud"] = json!(["project-test-production", api]);
+    let err = tokens.verify(&SigningKey::generation(0).sign(&claims)).await.unwrap_err();
+    assert_eq!(refusal(&err), Some(JwtErrorKind::WrongAudience), "{err}");
 }
 
 #[tokio::test]
@@ -402,6 +421,18 @@ fn custom_domains_must_be_origins() {
         assert!(matches!(err, stytch_connected_apps::Error::Configuration(_)), "{refused}: {err}");
         assert!(!err.to_string().contains("user:pass@"), "{refused}: {err}");
     }
+    // `allow_insecure_http` opens plain http to the base URL, never to the custom domain: its keys would travel in
+    // clear, for anyone on the way to replace.
+    let insecure = |domain: &str| {
+        Client::builder(PROJECT_ID, SECRET)
+            .base_url("http://10.0.0.5")
+            .allow_insecure_http(true)
+            .custom_domain(domain)
+            .build()
+    };
+    let err = insecure("http://10.0.0.6").unwrap_err();
+    assert!(matches!(err, stytch_connected_apps::Error::Configuration(_)) && err.to_string().contains("keys"), "{err}");
+    assert_eq!(insecure("http://localhost:9000").unwrap().custom_domain(), Some("http://localhost:9000"));
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::ext::transport::single_flight::{Fetch, Flight, Shared, Waited};
+use crate::ext::transport::single_flight::{self, Fetch, Flight, Shared, Waited, failed};
 use crate::models::{RbacPolicy, RbacPolicyResponse};
 use crate::{AccessTokenClaims, AccessTokenError, Error, TransportError};
 
@@ -130,7 +130,7 @@ impl PolicyCache {
             }
             self.without_policy(&mut state, &fetch)
         };
-        for _ in 0..3 {
+        for wait in 1..=3 {
             let fetch_running = match next {
                 Next::Fail(error) => return Err(error),
                 Next::Wait(running) => running,
@@ -146,6 +146,8 @@ impl PolicyCache {
                     Some((failure, _)) => Next::Fail(Error::RbacPolicy(failure.clone())),
                     None => Next::Fail(Error::Configuration("the RBAC policy fetch ended without a policy".into())),
                 },
+                // No fetch is started that nobody would wait for.
+                Waited::Lost if wait == 3 => break,
                 Waited::Lost => self.without_policy(&mut state, &fetch),
             };
         }
@@ -182,8 +184,7 @@ impl Shared for PolicyCache {
     type Fetched = Result<RbacPolicyResponse, Error>;
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // Plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        single_flight::lock(&self.state)
     }
 
     fn flight(state: &mut State) -> &mut Flight {
@@ -192,20 +193,24 @@ impl Shared for PolicyCache {
 
     /// The policy a fetch brought; a policy-less answer or a failure keeps what is known (as an empty key set does
     /// for the keys).
-    fn record(&self, state: &mut State, fetched: Result<RbacPolicyResponse, Error>) -> Result<(), Arc<Error>> {
-        let failure = match fetched {
+    fn record(
+        &self,
+        state: &mut State,
+        fetched: Result<RbacPolicyResponse, Error>,
+        started_at: Instant,
+    ) -> Result<bool, Arc<Error>> {
+        match fetched {
             Ok(RbacPolicyResponse { policy: Some(policy), .. }) => {
                 state.policy = Some(Arc::new(policy));
-                state.fetched_at = Some(Instant::now());
+                state.fetched_at = Some(started_at);
                 state.last_failure = None;
-                return Ok(());
+                Ok(true)
             }
             Ok(RbacPolicyResponse { policy: None, .. }) => {
-                Arc::new(Error::Configuration("Stytch answered without an RBAC policy".into()))
+                let answer = Error::Configuration("Stytch answered without an RBAC policy".into());
+                Err(failed(&mut state.last_failure, answer))
             }
-            Err(error) => Arc::new(error),
-        };
-        state.last_failure = Some((failure.clone(), Instant::now()));
-        Err(failure)
+            Err(error) => Err(failed(&mut state.last_failure, error)),
+        }
     }
 }

@@ -79,9 +79,10 @@ impl AccessTokens {
         self
     }
 
-    /// Accepts tokens whose `aud` names one of `audiences` instead of the project id (a client's
-    /// `access_token_custom_audience`, such as your API's URL). Stytch's tokens always name the project id too,
-    /// so leave this alone unless your API wants only tokens minted for it.
+    /// Accepts only tokens whose `aud` also names one of `audiences` (a client's `access_token_custom_audience`,
+    /// such as your API's URL), so that tokens minted for another API of the project are refused. The project id
+    /// is required in `aud` in any case (Stytch's tokens always name it): a token of another project is refused
+    /// even when it names your API.
     #[must_use]
     pub fn audiences<S: Into<String>>(mut self, audiences: impl IntoIterator<Item = S>) -> Self {
         self.audiences = Some(audiences.into_iter().map(Into::into).collect());
@@ -142,14 +143,11 @@ impl AccessTokens {
     fn with_expected<R>(&self, check: impl FnOnce(&Expected<'_>) -> R) -> R {
         let verifier = self.client.verifier();
         let issuers: Vec<&str> = verifier.access_token_issuers().iter().map(String::as_str).collect();
-        let project_id = [self.client.project_id()];
-        let audiences: Vec<&str> = match &self.audiences {
-            Some(audiences) => audiences.iter().map(String::as_str).collect(),
-            None => project_id.to_vec(),
-        };
+        let audiences: Vec<&str> = self.audiences.iter().flat_map(|a| a.iter()).map(String::as_str).collect();
         check(&Expected {
             what: WHAT,
             issuers: &issuers,
+            project_id: self.client.project_id(),
             audiences: &audiences,
             leeway: verifier.settings().leeway,
             max_token_age: self.max_token_age,

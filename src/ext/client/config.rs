@@ -22,6 +22,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long one attempt may take, from sending the request to the last byte of the response, unless configured
 /// otherwise. Stytch's own server-side timeout is about 30 s.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(35);
+/// The longest a JWKS or policy fetch may run before it counts as stuck (for a client without a deadline).
+const MAX_STUCK_AFTER: Duration = Duration::from_secs(10 * 60);
+
 /// How long one call may take, every attempt and wait between them included, unless configured otherwise.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(75);
 /// The largest response body read, unless configured otherwise.
@@ -127,7 +130,7 @@ impl ClientBuilder {
     /// Stytch provisions; from `STYTCH_CUSTOM_DOMAIN` with [`from_env`](Client::from_env)): Connected Apps' access
     /// tokens issued on it name it as their issuer, which
     /// [`AccessTokens`](crate::AccessTokens) then accepts beside `stytch.com/{project_id}`, compared exactly.
-    /// An origin only: `https` (plain `http` only where [`base_url`](Self::base_url) allows it), no path, query,
+    /// An origin only: `https` (plain `http` only to loopback, even with [`allow_insecure_http`](Self::allow_insecure_http)), no path, query,
     /// fragment or credentials; a trailing `/` is ignored. Token introspection
     /// (`{custom domain}/v1/oauth2/introspect`) and the keys access tokens are verified with
     /// (`{custom domain}/.well-known/jwks.json`, public: no credentials are sent) go to it, as Stytch documents;
@@ -251,7 +254,7 @@ impl ClientBuilder {
             None => base_url_for(&self.project_id).to_owned(),
         };
         let custom_domain = match &self.custom_domain {
-            Some(url) => Some(check_custom_domain(url, self.allow_insecure_http)?),
+            Some(url) => Some(check_custom_domain(url)?),
             None => None,
         };
         // Not a default header: the request hooks add it to every request but those that must not carry the
@@ -289,14 +292,17 @@ impl ClientBuilder {
             sleep: self.sleep,
             secrets,
             project_authorization,
+            base_url: reqwest::Url::parse(&base_url)
+                .map_err(|e| Error::Configuration(format!("the base URL is not a valid URL ({e})").into()))?,
             #[cfg(feature = "mock")]
             authorization,
         };
         let generated = crate::generated::Client::new_with_client(&base_url, http, state);
         let settings = VerificationSettings {
-            // A key fetch runs with the client's deadline: one still running a second past it is stuck.
+            // A key fetch runs with the client's deadline: one still running a second past it is stuck. Without a
+            // deadline, one running for ten minutes is (else a fetch on a blocked runtime would hold every caller).
             timings: CacheTimings {
-                stuck_after: self.deadline.saturating_add(Duration::from_secs(1)),
+                stuck_after: self.deadline.saturating_add(Duration::from_secs(1)).min(MAX_STUCK_AFTER),
                 ..self.verification.timings
             },
             ..self.verification
@@ -355,9 +361,22 @@ fn check_url(url: &str, allow_insecure_http: bool, what: &str) -> Result<String,
 }
 
 /// A custom domain as the origin an issuer names (`https://auth.example.com`): the base URL's rules, and no path.
-fn check_custom_domain(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+///
+/// Plain http only to loopback, even with `allow_insecure_http`: the keys access tokens are verified with come from
+/// this domain, and anyone on the path of a clear-text fetch could serve their own.
+fn check_custom_domain(url: &str) -> Result<String, Error> {
     let config = |message: String| Error::Configuration(message.into());
-    let checked = check_url(url, allow_insecure_http, "custom domain")?;
+    if let Ok(parsed) = Url::parse(url)
+        && parsed.scheme() == "http"
+        && !is_loopback(&parsed)
+    {
+        return Err(config(format!(
+            "custom domain {:?} is plain http to a host that is not loopback: the keys access tokens are verified \
+             with would travel in clear, for anyone on the way to replace. Use https",
+            shown_url(&parsed)
+        )));
+    }
+    let checked = check_url(url, false, "custom domain")?;
     let parsed = Url::parse(&checked).map_err(|e| config(format!("the custom domain is not a valid URL ({e})")))?;
     if parsed.path() != "/" {
         return Err(config(format!("custom domain {:?} must be an origin, without a path", shown_url(&parsed))));

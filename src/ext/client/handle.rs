@@ -136,14 +136,16 @@ impl Client {
     }
 
     /// The verifier of the access tokens Connected Apps send to your API, for a **B2B** project: signed by the
-    /// project's B2B keys (`GET /v1/b2b/sessions/jwks/{project_id}`, the cache member session JWTs use), with the
-    /// organization claim. See [`AccessTokens`].
+    /// project's keys (from the [custom domain](crate::ClientBuilder::custom_domain)'s `/.well-known/jwks.json`
+    /// when one is set, otherwise `GET /v1/b2b/sessions/jwks/{project_id}`, the cache member session JWTs use),
+    /// with the organization claim. See [`AccessTokens`].
     pub fn b2b_access_tokens(&self) -> AccessTokens {
         AccessTokens::new(self, true)
     }
 
     /// The verifier of the access tokens Connected Apps send to your API, for a **consumer** project: signed by
-    /// the project's consumer keys (`GET /v1/sessions/jwks/{project_id}`). See [`AccessTokens`].
+    /// the project's keys (from the custom domain's `/.well-known/jwks.json` when one is set, otherwise
+    /// `GET /v1/sessions/jwks/{project_id}`). See [`AccessTokens`].
     pub fn consumer_access_tokens(&self) -> AccessTokens {
         AccessTokens::new(self, false)
     }

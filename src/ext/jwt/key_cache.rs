@@ -32,7 +32,7 @@ use jsonwebtoken::DecodingKey;
 use crate::ext::jwt::error::{JwtError, JwtErrorKind};
 use crate::ext::jwt::jwks::RawJwks;
 use crate::ext::jwt::key_set::KeySet;
-use crate::ext::transport::single_flight::{Fetch, Flight, Shared, Waited};
+use crate::ext::transport::single_flight::{self, Fetch, Flight, Shared, Waited, failed};
 use crate::{Error, TransportError};
 
 /// Where a key cache gets its keys (one JWKS endpoint): the cache knows nothing else of the client.
@@ -116,7 +116,7 @@ impl KeyCache {
         // missed (its keys may predate a rotation), or ended without an outcome (stuck, or dropped with its
         // runtime), a fetch started since; and once more if that one too was lost.
         let mut lost = false;
-        for _ in 0..3 {
+        for wait in 1..=3 {
             let fetch = match miss {
                 Miss::Fail(error) => return Err(error),
                 Miss::Wait(fetch) => fetch,
@@ -129,6 +129,9 @@ impl KeyCache {
                 return Ok(key);
             }
             lost = matches!(waited, Waited::Lost);
+            if wait == 3 {
+                break; // no fetch is started that nobody would wait for
+            }
             miss = match waited {
                 Waited::Lost => self.on_miss(&mut state, what, Some(asked_at)),
                 Waited::Done if joined_older => self.on_miss(&mut state, what, Some(asked_at)),
@@ -204,8 +207,7 @@ impl Shared for KeyCache {
     type Fetched = Result<RawJwks, Error>;
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // The state is plain data updated in single assignments: a panic elsewhere cannot leave it half-written.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        single_flight::lock(&self.state)
     }
 
     fn flight(state: &mut State) -> &mut Flight {
@@ -213,7 +215,12 @@ impl Shared for KeyCache {
     }
 
     /// The keys a fetch brought, or its failure (the keys already known are kept).
-    fn record(&self, state: &mut State, fetched: Result<RawJwks, Error>) -> Result<(), Arc<Error>> {
+    fn record(
+        &self,
+        state: &mut State,
+        fetched: Result<RawJwks, Error>,
+        started_at: Instant,
+    ) -> Result<bool, Arc<Error>> {
         match fetched {
             Ok(raw) => {
                 let keys = KeySet::from_jwks(&raw.keys);
@@ -222,19 +229,16 @@ impl Shared for KeyCache {
                     usable_keys = keys.len(),
                     "stytch.jwks fetched"
                 );
+                state.fetched_at = Some(started_at);
+                state.last_failure = None;
                 // A key set with no usable key would disable every known key: keep those instead.
-                if keys.len() > 0 || state.keys.len() == 0 {
+                let replaced = keys.len() > 0 || state.keys.len() == 0;
+                if replaced {
                     state.keys = Arc::new(keys);
                 }
-                state.fetched_at = Some(Instant::now());
-                state.last_failure = None;
-                Ok(())
+                Ok(replaced)
             }
-            Err(error) => {
-                let failure = Arc::new(error);
-                state.last_failure = Some((failure.clone(), Instant::now()));
-                Err(failure)
-            }
+            Err(error) => Err(failed(&mut state.last_failure, error)),
         }
     }
 }

@@ -35,7 +35,9 @@ pub(crate) struct Expected<'a> {
     pub(crate) what: &'static str,
     /// The accepted issuers: `iss` must equal one of them, byte for byte.
     pub(crate) issuers: &'a [&'a str],
-    /// The accepted audiences: `aud` (a string or an array) must name one of them.
+    /// The project: `aud` (a string or an array) must always name it, whatever key set signed the token.
+    pub(crate) project_id: &'a str,
+    /// Audiences the caller requires besides the project: when not empty, `aud` must also name one of them.
     pub(crate) audiences: &'a [&'a str],
     /// Tolerance for `exp`, `nbf`, `iat` and a profile's own times (clocks drift).
     pub(crate) leeway: Duration,
@@ -209,7 +211,8 @@ fn check_registered(claims: &Map<String, Value>, expected: &Expected<'_>) -> Res
         }
         Some(_) => return Err(JwtErrorKind::Malformed),
     };
-    if !audience.iter().any(|named| expected.audiences.contains(&named.as_str())) {
+    let names = |wanted: &str| audience.iter().any(|named| named == wanted);
+    if !names(expected.project_id) || !(expected.audiences.is_empty() || expected.audiences.iter().any(|a| names(a))) {
         return Err(JwtErrorKind::WrongAudience);
     }
     let expires = number(claims, "exp")?.ok_or(JwtErrorKind::MissingClaim("exp"))?;

@@ -1,5 +1,6 @@
 //! Local session verification: the policy ([`SessionVerification`]), its settings, and the per-client verifier
-//! that owns the two key caches (member and user JWKS). See SECURITY.md "Session verification".
+//! that owns the key caches (member and user session JWKS, and the custom domain's JWKS for access tokens) and the
+//! RBAC policy cache. See SECURITY.md "Session verification".
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -79,8 +80,8 @@ pub(crate) enum SessionKind {
     User,
 }
 
-/// A client's verifier: settings and the two key caches (one per JWKS endpoint: session JWTs and access tokens
-/// of a project share its keys), shared by the client's clones.
+/// A client's verifier: settings and the key caches (one per JWKS endpoint: session JWTs and access tokens of a
+/// project share its keys, which Stytch serves at each), shared by the client's clones.
 pub(crate) struct Verifier {
     settings: VerificationSettings,
     /// The project's custom domain (an origin, no trailing `/`), if configured.
@@ -180,7 +181,8 @@ impl Verifier {
         let expected = Expected {
             what,
             issuers: &[&issuer],
-            audiences: &[client.project_id()],
+            project_id: client.project_id(),
+            audiences: &[],
             leeway: self.settings.leeway,
             max_token_age: self.settings.max_token_age,
             now: SystemTime::now(),

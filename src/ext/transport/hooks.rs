@@ -20,9 +20,12 @@ impl ClientHooks<ClientState> for GeneratedClient {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        // The project's credentials, to the base URL's origin only (never to the custom domain or anywhere else a
+        // request goes), unless the operation carries another party's (or none at all).
+        let to_stytch = same_origin(request.url(), &self.inner().base_url);
         let headers = request.headers_mut();
-        // The project's credentials, unless the operation carries another party's (or none at all).
-        if !operations::WITHOUT_PROJECT_CREDENTIALS.contains(&info.operation_id)
+        if to_stytch
+            && !operations::WITHOUT_PROJECT_CREDENTIALS.contains(&info.operation_id)
             && let Entry::Vacant(entry) = headers.entry(AUTHORIZATION)
         {
             entry.insert(self.inner().project_authorization.clone());
@@ -44,5 +47,35 @@ impl ClientHooks<ClientState> for GeneratedClient {
         // Errors keep theirs, and so does a power user calling the generated client directly (no scope).
         let headers = !scope::in_scope() || !response.status().is_success();
         Ok(decode::with_body(response, body, headers))
+    }
+}
+
+/// Same scheme, host and port (the default one when none is written).
+fn same_origin(url: &reqwest::Url, base: &reqwest::Url) -> bool {
+    url.scheme() == base.scheme()
+        && url.host() == base.host()
+        && url.port_or_known_default() == base.port_or_known_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    /// The project's credentials follow the base URL's origin: scheme, host and port (defaults filled in).
+    #[test]
+    fn only_the_base_urls_origin_is_stytch() {
+        let base = reqwest::Url::parse("https://api.stytch.com").unwrap();
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        assert!(same_origin(&url("https://api.stytch.com/v1/b2b/rbac/policy"), &base));
+        assert!(same_origin(&url("https://api.stytch.com:443/v1"), &base));
+        for other in [
+            "https://auth.example.com/.well-known/jwks.json",
+            "http://api.stytch.com/v1",
+            "https://api.stytch.com:8443/v1",
+            "https://api.stytch.com.evil/v1",
+            "https://x-y-1.customers.stytch.com/v1/oauth2/introspect",
+        ] {
+            assert!(!same_origin(&url(other), &base), "{other}");
+        }
     }
 }

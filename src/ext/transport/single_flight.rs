@@ -8,11 +8,12 @@
 //! - **Lost fetches**: a fetch whose task was dropped with its runtime, that ended without an outcome (a panic), or
 //!   that is still running past `stuck_after` (its runtime is idle or blocked: a live fetch gives up by the
 //!   client's deadline) is forgotten; a caller waiting for it is told so ([`Waited::Lost`]) and may ask again.
-//! - **Newest wins**: a fetch that started before the one whose outcome the cache holds (a forgotten, stuck fetch
-//!   that ends late) records nothing: it cannot replace newer keys or a newer policy with older ones.
+//! - **Newest wins**: a fetch that started before the one whose answer the cache holds (a forgotten, stuck fetch
+//!   that ends late) records nothing: it cannot replace newer keys or a newer policy with older ones. What a fetch
+//!   brings counts as fetched when the fetch started, however late it ended.
 
 use std::future::Future;
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -32,8 +33,24 @@ pub(crate) trait Shared: Send + Sync + 'static {
     fn lock(&self) -> MutexGuard<'_, Self::State>;
     /// The state's flight.
     fn flight(state: &mut Self::State) -> &mut Flight;
-    /// Records what a fetch brought; an error is what every caller waiting for it gets.
-    fn record(&self, state: &mut Self::State, fetched: Self::Fetched) -> Result<(), Arc<Error>>;
+    /// Records what a fetch that started at `started_at` brought (what it brought is that old, however late it
+    /// ended): `Ok(true)` if it replaced what the cache held, `Ok(false)` if the cache kept it (an empty key set);
+    /// an error is what every caller waiting for it gets.
+    fn record(&self, state: &mut Self::State, fetched: Self::Fetched, started_at: Instant) -> Result<bool, Arc<Error>>;
+}
+
+/// Locks a cache's state. The states are plain data updated in single assignments: a panic elsewhere cannot leave
+/// one half-written, so a poisoned lock is used as it is.
+pub(crate) fn lock<T>(state: &Mutex<T>) -> MutexGuard<'_, T> {
+    state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Records a failed fetch as a cache's last failure (as of now: its cooldown starts now) and returns it, for every
+/// caller waiting for that fetch.
+pub(crate) fn failed(last_failure: &mut Option<(Arc<Error>, Instant)>, error: Error) -> Arc<Error> {
+    let failure = Arc::new(error);
+    *last_failure = Some((failure.clone(), Instant::now()));
+    failure
 }
 
 /// The fetch running now, if any, and when the one whose outcome the cache holds started.
@@ -155,12 +172,13 @@ fn publish<S: Shared>(owner: &S, fetched: S::Fetched, started_at: Instant, done:
     let mut state = owner.lock();
     let outdated = S::flight(&mut state).recorded_from.is_some_and(|newest| newest > started_at);
     // An outdated fetch's callers look again and find the newer outcome.
-    let outcome = if outdated { Ok(()) } else { owner.record(&mut state, fetched) };
+    let recorded = if outdated { Ok(false) } else { owner.record(&mut state, fetched, started_at) };
     let flight = S::flight(&mut state);
-    if outcome.is_ok() && !outdated {
+    if matches!(recorded, Ok(true)) {
         flight.recorded_from = Some(started_at);
     }
     flight.forget(done);
+    let outcome = recorded.map(|_| ());
     // No receiver left (every caller gave up) is no error: the outcome is recorded all the same.
     let _ = done.send(Some(outcome));
 }
@@ -200,9 +218,13 @@ mod tests {
         fn flight(state: &mut Self::State) -> &mut Flight {
             &mut state.1
         }
-        fn record(&self, state: &mut Self::State, fetched: &'static str) -> Result<(), Arc<Error>> {
-            state.0 = Some(fetched);
-            Ok(())
+        /// `"empty"` is kept out, as an empty key set is.
+        fn record(&self, state: &mut Self::State, fetched: &'static str, _: Instant) -> Result<bool, Arc<Error>> {
+            let replaced = fetched != "empty";
+            if replaced {
+                state.0 = Some(fetched);
+            }
+            Ok(replaced)
         }
     }
 
@@ -240,6 +262,25 @@ mod tests {
         let published = outcome.wait_for(Option::is_some).await.unwrap().clone();
         assert!(matches!(published, Some(Ok(()))));
         assert_eq!(cache.lock().0, Some("newer"), "the late, older fetch recorded nothing");
+    }
+
+    /// A newer fetch that brought nothing usable (the cache kept what it had) does not make an older one that
+    /// ends later outdated: the older one's value is recorded.
+    #[tokio::test]
+    async fn a_newer_fetch_that_kept_nothing_does_not_outdate_a_late_older_one() {
+        let cache = Arc::new(Value::default());
+        let (release, released) = oneshot::channel::<()>();
+        let stuck = start(&cache, async move {
+            let _ = released.await;
+            "rotated"
+        });
+        assert!(matches!(wait(stuck.clone()).await, Waited::Lost));
+        assert!(matches!(wait(start(&cache, async { "empty" })).await, Waited::Done));
+        assert_eq!(cache.lock().0, None);
+        release.send(()).unwrap();
+        let mut outcome = stuck.outcome;
+        outcome.wait_for(Option::is_some).await.unwrap();
+        assert_eq!(cache.lock().0, Some("rotated"));
     }
 
     /// A fetch whose task is dropped before it publishes (its runtime shut down) is lost to its waiters.

@@ -22,6 +22,8 @@ pub struct ClientState {
     /// `Authorization: Basic` with the project's credentials (marked sensitive: no `Debug` prints it), added by the
     /// request hooks to every request except those that carry other credentials.
     pub(crate) project_authorization: HeaderValue,
+    /// The base URL: the project's credentials go to its origin only.
+    pub(crate) base_url: reqwest::Url,
     /// The `Authorization` header's value, for the mock matchers (`SdkRequest::sent_by`); never prints.
     #[cfg(feature = "mock")]
     pub(crate) authorization: crate::Secret,
