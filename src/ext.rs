@@ -29,6 +29,8 @@ mod calls {
     pub(crate) mod as_user;
     /// B2B calls (B1–B4), over the generated client.
     pub(crate) mod b2b;
+    /// Connected Apps clients: create, read, update, delete, search, secret rotation.
+    pub(crate) mod clients;
     /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
     pub(crate) mod consumer;
     /// Path identifiers: validation before anything is sent.
@@ -176,6 +178,7 @@ pub use access_tokens::verifier::AccessTokens;
 pub use calls::as_member::MemberSessionCalls;
 pub use calls::as_user::UserSessionCalls;
 pub use calls::b2b::B2b;
+pub use calls::clients::ConnectedApps;
 pub use calls::consumer::Consumer;
 pub use client::config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT, LIVE_BASE_URL,

@@ -13,6 +13,21 @@ pub use crate::generated::types::ApiB2bRbacV1PolicyScopePermission as RbacPolicy
 pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSessionAuthenticateResponse;
 pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedApp as ConnectedAppClient;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppWithClientSecret as ConnectedAppClientWithSecret;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppWithNextClientSecret as ConnectedAppClientWithNextSecret;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsCreateRequest as CreateClientRequest;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsCreateResponse as CreateClientResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsDeleteResponse as DeleteClientResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsGetResponse as GetClientResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSearchRequest as SearchClientsRequest;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSearchResponse as SearchClientsResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSecretsRotateCancelResponse as RotateSecretCancelResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSecretsRotateResponse as RotateSecretResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSecretsRotateStartResponse as RotateSecretStartResponse;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsUpdateRequest as UpdateClientRequest;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsUpdateResponse as UpdateClientResponse;
+pub use crate::generated::types::ApiConnectedappsV1ResultsMetadata as SearchResultsMetadata;
 pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
 pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
 pub use crate::generated::types::ApiOrganizationV1MemberConnectedApp as MemberConnectedApp;
@@ -68,6 +83,15 @@ response_meta! {
     MemberJwksResponse => |r| Some(&r.request_id);
     RbacPolicyResponse => |r| Some(&r.request_id);
     UserJwksResponse => |r| Some(&r.request_id);
+    CreateClientResponse => |r| Some(&r.request_id),
+        carrying |r| r.connected_app.client_secret.iter().map(crate::Credential::expose).collect();
+    GetClientResponse => |r| Some(&r.request_id);
+    UpdateClientResponse => |r| Some(&r.request_id);
+    DeleteClientResponse => |r| Some(&r.request_id);
+    SearchClientsResponse => |r| Some(&r.request_id);
+    RotateSecretStartResponse => |r| Some(&r.request_id), carrying |r| vec![r.connected_app.next_client_secret.expose()];
+    RotateSecretResponse => |r| Some(&r.request_id);
+    RotateSecretCancelResponse => |r| Some(&r.request_id);
 }
 
 /// `GET /v1/sessions/jwks/{project_id}` response (`api_session_v1_GetJWKSResponse`): the keys that sign the

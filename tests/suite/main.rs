@@ -18,6 +18,7 @@ mod bulk_consent;
 mod bulk_revoke;
 mod cli;
 mod cli_terminal;
+mod clients;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;

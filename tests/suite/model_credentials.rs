@@ -211,6 +211,45 @@ fn every_case() -> Vec<(String, Vec<String>, BTreeSet<String>)> {
         >("ApiB2bSessionV1AuthenticateRequest", request)),
     );
 
+    // Generated (Consumer document): a created client's secret, a rotation's next secret (fixtures built from the
+    // schema; no documentation page shows one), and the consent grant's session arguments and authorization code.
+    let created = fixture("client_create_200.json")["connected_app"].clone();
+    let (app, planted, top) = check_generated::<
+        generated::ApiConnectedappsV1ConnectedAppWithClientSecret,
+        generated::builder::ApiConnectedappsV1ConnectedAppWithClientSecret,
+    >("ConnectedAppClientWithSecret", created);
+    assert!(app.client_secret.as_ref().is_some_and(|s| s.expose().starts_with("planted-client_secret-")));
+    add("api_connectedapps_v1_ConnectedAppWithClientSecret", (planted, top));
+    let rotating = fixture("client_rotate_start_200.json")["connected_app"].clone();
+    add(
+        "api_connectedapps_v1_ConnectedAppWithNextClientSecret",
+        drop_model(check_generated::<
+            generated::ApiConnectedappsV1ConnectedAppWithNextClientSecret,
+            generated::builder::ApiConnectedappsV1ConnectedAppWithNextClientSecret,
+        >("ConnectedAppClientWithNextSecret", rotating)),
+    );
+    let grant = |extra: Value| {
+        let mut request = json!({"client_id": "connected-app-test-1", "redirect_uri": "https://app.example.com/cb",
+                                 "response_type": "code", "scopes": ["openid"], "session_token": "t", "session_jwt": "j"});
+        request.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        request
+    };
+    let answer = json!({"request_id": "request-id-test-1", "redirect_uri": "https://app.example.com/cb?code=c",
+                        "status_code": 200, "authorization_code": "c"});
+    macro_rules! grant_cases {
+        ($($name:literal => $model:ident, $instance:expr;)*) => {$(
+            add($name, drop_model(check_generated::<generated::$model, generated::builder::$model>($name, $instance)));
+        )*};
+    }
+    grant_cases! {
+        "api_b2b_idp_v1_b2b_idp_oauth_AuthorizeStartRequest" => ApiB2bIdpV1B2bIdpOauthAuthorizeStartRequest, grant(json!({}));
+        "api_b2b_idp_v1_b2b_idp_oauth_AuthorizeRequest" => ApiB2bIdpV1B2bIdpOauthAuthorizeRequest, grant(json!({"consent_granted": true}));
+        "api_b2b_idp_v1_b2b_idp_oauth_AuthorizeResponse" => ApiB2bIdpV1B2bIdpOauthAuthorizeResponse, answer.clone();
+        "api_idp_v1_idp_oauth_AuthorizeStartRequest" => ApiIdpV1IdpOauthAuthorizeStartRequest, grant(json!({}));
+        "api_idp_v1_idp_oauth_AuthorizeRequest" => ApiIdpV1IdpOauthAuthorizeRequest, grant(json!({"consent_granted": false}));
+        "api_idp_v1_idp_oauth_AuthorizeResponse" => ApiIdpV1IdpOauthAuthorizeResponse, answer;
+    }
+
     // Handwritten: the consumer authenticate answer (fixture from Stytch's example).
     let (response, planted, top) = check::<UserSessionAuthenticateResponse>(
         "UserSessionAuthenticateResponse",

@@ -62,11 +62,17 @@ pub struct Generated {
     pub unvendored: Vec<String>,
 }
 
-/// Merges `sources`, extracts the manifest's operations, applies every rule, renders.
-pub fn generate(sources: &[Source], manifest: &Manifest) -> Result<Generated, String> {
+/// Merges `sources` (the B2B documents), extracts the manifest's operations from them and from `consumer` (the
+/// Consumer document, for the operations vendored from it), applies every rule, renders.
+pub fn generate(sources: &[Source], consumer: Option<&Source>, manifest: &Manifest) -> Result<Generated, String> {
     let (merged, notes) = extract::merge(sources);
-    let unvendored = watch::unvendored(&merged, manifest);
-    let mut document = extract::extract(&merged, manifest)?;
+    let mut unvendored = watch::unvendored(&merged, manifest);
+    if let Some(consumer) = consumer {
+        unvendored.extend(watch::unvendored(&consumer.document, manifest));
+        unvendored.sort();
+        unvendored.dedup();
+    }
+    let mut document = extract::extract(&merged, consumer.map(|c| &c.document), manifest)?;
     let reports = rules::apply_all(&mut document, manifest).iter().flat_map(rules::Outcome::report).collect();
     let text = emit::render(&document)?;
     Ok(Generated { text, document, reports, notes, unvendored })
@@ -95,7 +101,26 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
         sources.push(source);
     }
 
-    let generated = generate(&sources, &manifest)?;
+    // The Consumer document: the operations vendored from it (the output depends on it, so `--check` pins it as it
+    // pins the B2B sources), and the handwritten consumer models' reference.
+    let consumer = match &manifest.consumer {
+        Some(check) => {
+            let recorded = lock.as_ref().and_then(|l| l.consumer.as_ref()).filter(|c| c.source == check.source);
+            let source = source::load_pinned(&check.source, root, recorded.map(|r| r.sha256.as_str()))?;
+            if let Some(recorded) = recorded.filter(|_| options.check && !manifest.consumer_operations().is_empty())
+                && recorded.sha256 != source.sha256
+            {
+                return Err(format!(
+                    "{} changed since openapi/sources.lock was written (sha256 {} now, {} recorded): run `cargo \
+                     xtask regen` and review the diff",
+                    check.source, source.sha256, recorded.sha256
+                ));
+            }
+            Some(source)
+        }
+        None => None,
+    };
+    let generated = generate(&sources, consumer.as_ref(), &manifest)?;
     let say = |out: &mut dyn Write, line: &str| writeln!(out, "{line}").map_err(|e| e.to_string());
     for line in generated.notes.iter().chain(&generated.reports) {
         say(out, line)?;
@@ -133,13 +158,13 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
         }
     }
 
-    let consumer_lock = match &manifest.consumer {
-        Some(check) => {
+    let consumer_lock = match (&manifest.consumer, &consumer) {
+        (Some(check), Some(document)) => {
             let lock = options.check.then_some(lock.as_ref()).flatten();
-            let locked = check_consumer_models(check, &generated.document, root, lock, out)?;
+            let locked = check_consumer_models(check, document, &generated.document, root, lock, out)?;
             Some(locked)
         }
-        None => None,
+        _ => None,
     };
 
     // Validate before anything is written: a spec the build or the handwritten code cannot take is refused.
@@ -205,20 +230,20 @@ fn choose_sources(options: &Options, manifest: &Manifest, lock: Option<&Lock>) -
 /// candidate, not with the snapshot, which shows the types generated from the committed spec.
 fn check_consumer_models(
     check: &manifest::ConsumerCheck,
+    document: &Source,
     candidate: &Value,
     root: &Path,
     lock: Option<&Lock>,
     out: &mut dyn Write,
 ) -> Result<Locked, String> {
-    let bytes = source::read(&check.source, root)?;
-    let sha256 = source::sha256_hex(&bytes);
+    let sha256 = document.sha256.clone();
     if let Some(recorded) = lock.and_then(|l| l.consumer.as_ref()).filter(|c| c.source == check.source)
         && recorded.sha256 != sha256
     {
         writeln!(out, "note: {} changed since the lock was written", check.source).map_err(|e| e.to_string())?;
     }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", check.source))?;
-    let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("{}: {e}", check.source))?;
+    let spec: serde_json::Value =
+        serde_json::to_value(&document.document).map_err(|e| format!("{}: {e}", check.source))?;
     let snapshot = consumer::read_snapshot(root)?;
     let mut models = check.models.clone();
     models.extend(check.generated.clone());

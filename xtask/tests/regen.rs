@@ -307,9 +307,9 @@ fn the_page_gives_the_same_b1_as_the_document_and_both_merge() {
     let page = source::load(&fixture("page.md").display().to_string(), Path::new("/")).unwrap();
     let full = source::load(&fixture("upstream.yml").display().to_string(), Path::new("/")).unwrap();
 
-    let from_page = regen::generate(std::slice::from_ref(&page), &manifest).unwrap().document;
-    let from_full = regen::generate(std::slice::from_ref(&full), &manifest).unwrap().document;
-    let merged = regen::generate(&[page, full], &manifest).unwrap();
+    let from_page = regen::generate(std::slice::from_ref(&page), None, &manifest).unwrap().document;
+    let from_full = regen::generate(std::slice::from_ref(&full), None, &manifest).unwrap().document;
+    let merged = regen::generate(&[page, full], None, &manifest).unwrap();
 
     assert_eq!(from_page["paths"], from_full["paths"]);
     assert_eq!(from_page["components"], from_full["components"]);
@@ -426,7 +426,7 @@ fn a_vendored_operation_id_named_twice_is_refused_and_path_parameters_are_kept()
         "twice.yml",
         "openapi: 3.0.3\npaths:\n  /a: {get: {operationId: B1, responses: {'200': {description: ok}}}}\n  /b: {post: {operationId: B1, responses: {'200': {description: ok}}}}\n",
     );
-    let err = regen::generate(&[twice], &manifest).unwrap_err();
+    let err = regen::generate(&[twice], None, &manifest).unwrap_err();
     assert_eq!(
         err,
         "operationId B1 names two operations in the sources (GET /a and POST /b): which one the SDK wraps is ambiguous"
@@ -436,7 +436,7 @@ fn a_vendored_operation_id_named_twice_is_refused_and_path_parameters_are_kept()
         "shared.yml",
         "openapi: 3.0.3\npaths:\n  /orgs/{organization_id}/apps:\n    parameters: [{name: organization_id, in: path, required: true, schema: {type: string}}]\n    get: {operationId: B1, parameters: [{name: limit, in: query, schema: {type: integer}}], responses: {'200': {description: ok}}}\n",
     );
-    let document = regen::generate(&[shared], &manifest).unwrap().document;
+    let document = regen::generate(&[shared], None, &manifest).unwrap().document;
     let parameters = document["paths"]["/orgs/{organization_id}/apps"]["get"]["parameters"].as_sequence().unwrap();
     let names: Vec<&str> = parameters.iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["organization_id", "limit"], "the path item's parameters move into the vendored operation");
@@ -485,5 +485,49 @@ fn xtask_does_not_depend_on_the_library_crate() {
     assert!(
         !names.contains(&"stytch-connected-apps"),
         "xtask must run when the library does not build (a bad spec): it includes openapi/codegen.rs instead"
+    );
+}
+
+/// Operations of the Consumer document are extracted from it alone and added to the B2B ones, in the manifest's
+/// order; a component of one name defined differently in the two documents, or a path in both, is refused; a
+/// manifest naming Consumer operations with no Consumer document read is refused too.
+#[test]
+fn consumer_operations_are_vendored_beside_the_b2b_ones_and_conflicts_are_refused() {
+    let manifest = Manifest::parse(
+        "output: o.yaml\ntitle: t\noperations: [B1]\nconsumer:\n  source: c.yml\n  operations: [C9]\n  models: {}\n",
+    )
+    .unwrap();
+    let schema = |extra: &str| {
+        format!("components:\n  schemas:\n    Shared: {{type: object, properties: {{id: {{type: string}}{extra}}}}}\n")
+    };
+    let op = |id: &str, path: &str| {
+        format!(
+            "  {path}: {{get: {{operationId: {id}, responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Shared'}}}}}}}}}}}}}}\n"
+        )
+    };
+    let b2b = inline_source("b.yml", &format!("openapi: 3.0.3\npaths:\n{}{}", op("B1", "/b"), schema("")));
+    let consumer = inline_source("c.yml", &format!("openapi: 3.0.3\npaths:\n{}{}", op("C9", "/c"), schema("")));
+    let document = regen::generate(std::slice::from_ref(&b2b), Some(&consumer), &manifest).unwrap().document;
+    let paths: Vec<&str> = document["paths"].as_mapping().unwrap().keys().filter_map(|k| k.as_str()).collect();
+    assert_eq!(paths, ["/b", "/c"]);
+    assert!(document["components"]["schemas"]["Shared"].is_mapping());
+
+    let differing =
+        inline_source("c.yml", &format!("openapi: 3.0.3\npaths:\n{}{}", op("C9", "/c"), schema(", x: {type: string}")));
+    let err = regen::generate(std::slice::from_ref(&b2b), Some(&differing), &manifest).unwrap_err();
+    assert!(err.contains("components.schemas.Shared differs between the B2B and Consumer documents"), "{err}");
+
+    let same_path = inline_source("c.yml", &format!("openapi: 3.0.3\npaths:\n{}{}", op("C9", "/b"), schema("")));
+    let err = regen::generate(std::slice::from_ref(&b2b), Some(&same_path), &manifest).unwrap_err();
+    assert_eq!(err, "path /b is vendored from both documents");
+
+    let err = regen::generate(std::slice::from_ref(&b2b), None, &manifest).unwrap_err();
+    assert!(err.contains("no Consumer document was read: C9"), "{err}");
+    assert!(
+        Manifest::parse(
+            "output: o\ntitle: t\noperations: [B1]\nconsumer:\n  source: c\n  operations: [B1]\n  models: {}\n"
+        )
+        .unwrap_err()
+        .contains("operation B1 is listed twice")
     );
 }

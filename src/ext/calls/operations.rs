@@ -60,6 +60,62 @@ pub(crate) const USER_JWKS: Operation =
 pub(crate) const RBAC_POLICY: Operation =
     Operation { id: "api_b2b_rbac_v1_policy", method: Method::GET, path: "/v1/b2b/rbac/policy" };
 
+/// `POST /v1/connected_apps/clients`: creates a Connected App.
+pub(crate) const CLIENT_CREATE: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_create",
+    method: Method::POST,
+    path: "/v1/connected_apps/clients",
+};
+
+/// `GET /v1/connected_apps/clients/{client_id}`.
+pub(crate) const CLIENT_GET: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_get",
+    method: Method::GET,
+    path: "/v1/connected_apps/clients/{client_id}",
+};
+
+/// `PUT /v1/connected_apps/clients/{client_id}`.
+pub(crate) const CLIENT_UPDATE: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_update",
+    method: Method::PUT,
+    path: "/v1/connected_apps/clients/{client_id}",
+};
+
+/// `DELETE /v1/connected_apps/clients/{client_id}`.
+pub(crate) const CLIENT_DELETE: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_delete",
+    method: Method::DELETE,
+    path: "/v1/connected_apps/clients/{client_id}",
+};
+
+/// `POST /v1/connected_apps/clients/search`.
+pub(crate) const CLIENT_SEARCH: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_search",
+    method: Method::POST,
+    path: "/v1/connected_apps/clients/search",
+};
+
+/// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate/start`.
+pub(crate) const CLIENT_ROTATE_START: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_secrets_rotate_start",
+    method: Method::POST,
+    path: "/v1/connected_apps/clients/{client_id}/secrets/rotate/start",
+};
+
+/// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate`.
+pub(crate) const CLIENT_ROTATE: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_secrets_rotate",
+    method: Method::POST,
+    path: "/v1/connected_apps/clients/{client_id}/secrets/rotate",
+};
+
+/// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate/cancel`.
+pub(crate) const CLIENT_ROTATE_CANCEL: Operation = Operation {
+    id: "api_connectedapps_v1_connected_apps_clients_secrets_rotate_cancel",
+    method: Method::POST,
+    path: "/v1/connected_apps/clients/{client_id}/secrets/rotate/cancel",
+};
+
 /// RFC 7662 token introspection at Stytch's legacy address. It carries a Connected App's credentials (or none),
 /// never the project's.
 pub(crate) const INTROSPECT: Operation =

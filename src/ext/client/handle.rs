@@ -92,6 +92,12 @@ impl Client {
         B2b::new(self, self.session.clone(), CallOptions::default())
     }
 
+    /// The project's Connected Apps clients: create, get, update, delete, search, and rotate their secrets. Set
+    /// per-call options on the returned value. See [`ConnectedApps`](crate::ConnectedApps).
+    pub fn connected_apps(&self) -> crate::ConnectedApps<'_> {
+        crate::ConnectedApps::new(self)
+    }
+
     /// The consumer calls (C1–C2). Set per-call options on the returned value.
     pub fn consumer(&self) -> Consumer<'_> {
         Consumer::new(self, CallOptions::default())

@@ -17,7 +17,7 @@ impl GeneratedClient {
     /// before its outcome is judged. Returns the last response (its body read) and the body.
     pub(crate) async fn attempts(&self, mut request: reqwest::Request) -> reqwest::Result<(reqwest::Response, Bytes)> {
         let state = self.inner();
-        let scope::Settings { retry, attempt_timeout, deadline, started, pacer } = scope::settings();
+        let scope::Settings { retry, attempt_timeout, deadline, started, pacer, once } = scope::settings();
         let policy = retry.unwrap_or_else(|| state.retry.clone());
         let attempt_timeout = attempt_timeout.unwrap_or(state.attempt_timeout);
         // A deadline too far to represent (`Duration::MAX`) is no deadline.
@@ -44,18 +44,25 @@ impl GeneratedClient {
                 r.attempts = attempt;
                 r.status = status.or(r.status);
             });
-            let retryable = match &outcome {
+            let transient = match &outcome {
                 Ok((response, _)) => retry::retryable_status(response.status()),
                 Err(error) => error::retryable(error),
             };
+            // A call that must not run twice is retried only where the request cannot have been processed: a 429
+            // (refused before it ran) or a connection never made.
+            let unprocessed = match &outcome {
+                Ok((response, _)) => response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS,
+                Err(error) => error.is_connect(),
+            };
+            let retryable = transient && (!once || unprocessed);
             // Read only for an outcome that is retried or paced on: a success's headers are not parsed.
             let retry_after = outcome
                 .as_ref()
                 .ok()
-                .filter(|_| retryable)
+                .filter(|_| transient)
                 .and_then(|(r, _)| retry::retry_after(r.headers(), SystemTime::now()));
             if let Some(slot) = slot {
-                slot.finish(if retryable { Signal::Congestion(retry_after) } else { Signal::Answered }, &policy);
+                slot.finish(if transient { Signal::Congestion(retry_after) } else { Signal::Answered }, &policy);
             }
             tracing::debug!(attempt, status = status.map(|s| s.as_u16()), retryable, "attempt finished");
             let Some(next) = spare.filter(|_| retryable) else { return outcome };

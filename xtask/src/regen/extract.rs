@@ -62,15 +62,92 @@ pub fn entries(value: Option<&Value>) -> Vec<(&Value, &Value)> {
     }
 }
 
-/// The vendored document: the manifest's operations, their components, and the header fields.
-pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
+/// The vendored document: the manifest's operations, each from its own document (the B2B sources merged, and the
+/// Consumer document), with the components they reference, and the header fields of the first. A path, or a
+/// component of the same name and a different definition, in both documents is refused: which one the SDK wraps
+/// would be ambiguous.
+pub fn extract(merged: &Value, consumer: Option<&Value>, manifest: &Manifest) -> Result<Value, String> {
+    let mut document = extract_from(merged, &manifest.operations, &manifest.title)?;
+    let wanted = manifest.consumer_operations();
+    if wanted.is_empty() {
+        return Ok(document);
+    }
+    let Some(consumer) = consumer else {
+        return Err(format!(
+            "operation(s) of the Consumer document named in openapi/manifest.yaml, but no Consumer \
+                            document was read: {}",
+            wanted.join(", ")
+        ));
+    };
+    let from_consumer = extract_from(consumer, wanted, &manifest.title)?;
+    combine(&mut document, &from_consumer)?;
+    Ok(document)
+}
+
+/// Adds `other`'s paths (after `document`'s: the manifest's order), components (sorted by name, as extraction
+/// sorts them) and tags to `document`.
+fn combine(document: &mut Value, other: &Value) -> Result<(), String> {
+    let Value::Mapping(target) = document else { return Err("the extracted document is not a mapping".into()) };
+    for (path, item) in entries(other.get("paths")) {
+        let paths = target.entry("paths".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
+        if let Value::Mapping(paths) = paths
+            && paths.insert(path.clone(), item.clone()).is_some()
+        {
+            return Err(format!("path {} is vendored from both documents", path.as_str().unwrap_or("?")));
+        }
+    }
+    for (kind, named) in entries(other.get("components")) {
+        let components = target.entry("components".into()).or_insert_with(|| Value::Mapping(Mapping::new()));
+        let Value::Mapping(components) = components else { continue };
+        let kinds = components.entry(kind.clone()).or_insert_with(|| Value::Mapping(Mapping::new()));
+        let Value::Mapping(kinds) = kinds else { continue };
+        for (name, value) in entries(Some(named)) {
+            match kinds.get(name) {
+                Some(existing) if existing != value => {
+                    return Err(format!(
+                        "components.{}.{} differs between the B2B and Consumer documents: the vendored operations \
+                         would need two types of one name",
+                        kind.as_str().unwrap_or("?"),
+                        name.as_str().unwrap_or("?")
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    kinds.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        sort_mapping(kinds);
+    }
+    let mut tags: BTreeSet<String> = BTreeSet::new();
+    for document in [&*target, other.as_mapping().unwrap_or(&Mapping::new())] {
+        for tag in document.get("tags").and_then(Value::as_sequence).into_iter().flatten() {
+            if let Some(name) = tag.get("name").and_then(Value::as_str) {
+                tags.insert(name.to_owned());
+            }
+        }
+    }
+    let tags = tags.into_iter().map(|name| Value::Mapping(Mapping::from_iter([("name".into(), name.into())])));
+    target.insert("tags".into(), Value::Sequence(tags.collect()));
+    Ok(())
+}
+
+/// Sorts a mapping by key (as text).
+fn sort_mapping(map: &mut Mapping) {
+    let mut items: Vec<(Value, Value)> = std::mem::take(map).into_iter().collect();
+    items.sort_by(|(a, _), (b, _)| a.as_str().cmp(&b.as_str()));
+    map.extend(items);
+}
+
+/// The operations `wanted` of `merged`, their components, and the header fields.
+fn extract_from(merged: &Value, wanted: &[String], title: &str) -> Result<Value, String> {
     let mut by_id: BTreeMap<&str, (&Value, &Value, &Value)> = BTreeMap::new();
     for (path, item) in entries(merged.get("paths")) {
         for (method, operation) in entries(Some(item)) {
             if let (Some(m), Some(id)) = (method.as_str(), operation.get("operationId").and_then(Value::as_str))
                 && METHODS.contains(&m)
                 && let Some((other_path, other_method, _)) = by_id.insert(id, (path, method, operation))
-                && manifest.operations.iter().any(|vendored| vendored == id)
+                && wanted.iter().any(|vendored| vendored == id)
             {
                 let at = |p: &Value, m: &Value| {
                     format!("{} {}", m.as_str().unwrap_or("?").to_uppercase(), p.as_str().unwrap_or("?"))
@@ -84,15 +161,14 @@ pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
             }
         }
     }
-    let missing: Vec<&str> =
-        manifest.operations.iter().map(String::as_str).filter(|id| !by_id.contains_key(id)).collect();
+    let missing: Vec<&str> = wanted.iter().map(String::as_str).filter(|id| !by_id.contains_key(id)).collect();
     if !missing.is_empty() {
         return Err(format!("operation(s) named in openapi/manifest.yaml but in no source: {}", missing.join(", ")));
     }
 
     let mut paths = Mapping::new();
     let mut tags = BTreeSet::new();
-    for id in &manifest.operations {
+    for id in wanted {
         let (path, method, operation) = by_id[id.as_str()];
         for tag in operation.get("tags").and_then(Value::as_sequence).into_iter().flatten() {
             if let Some(tag) = tag.as_str() {
@@ -109,7 +185,7 @@ pub fn extract(merged: &Value, manifest: &Manifest) -> Result<Value, String> {
     let components = referenced_components(merged, &paths)?;
 
     let mut info = Mapping::new();
-    info.insert("title".into(), manifest.title.clone().into());
+    info.insert("title".into(), title.into());
     if let Some(version) = merged.get("info").and_then(|i| i.get("version")) {
         info.insert("version".into(), version.clone());
     }

@@ -66,12 +66,16 @@ pub struct Reliance {
     pub uses: BTreeMap<String, String>,
 }
 
-/// The handwritten consumer models and the Consumer spec they mirror.
+/// The Consumer OpenAPI document: the operations vendored from it, and the handwritten consumer models it is the
+/// reference for.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConsumerCheck {
     /// The Consumer OpenAPI document.
     pub source: String,
+    /// The operations vendored from it (by operationId), into the same vendored file as the B2B ones.
+    #[serde(default)]
+    pub operations: Vec<String>,
     /// Rust model name -> Consumer spec schema name.
     pub models: BTreeMap<String, String>,
     /// `Model.field` entries the models keep as raw JSON: only their presence and requiredness are compared.
@@ -84,6 +88,16 @@ pub struct ConsumerCheck {
 }
 
 impl Manifest {
+    /// Every vendored operation: the B2B document's, then the Consumer document's.
+    pub fn vendored(&self) -> impl Iterator<Item = &String> {
+        self.operations.iter().chain(self.consumer.iter().flat_map(|consumer| &consumer.operations))
+    }
+
+    /// The operations vendored from the Consumer document.
+    pub fn consumer_operations(&self) -> &[String] {
+        self.consumer.as_ref().map_or(&[], |consumer| consumer.operations.as_slice())
+    }
+
     /// Reads the manifest under `root`.
     pub fn read(root: &Path) -> Result<Self, String> {
         let path = root.join(PATH);
@@ -96,6 +110,10 @@ impl Manifest {
         let manifest: Self = serde_norway::from_str(text).map_err(|e| e.to_string())?;
         if manifest.operations.is_empty() {
             return Err("names no operations".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = manifest.vendored().find(|id| !seen.insert(id.as_str())) {
+            return Err(format!("operation {twice} is listed twice"));
         }
         if let Some(watch) = manifest.watch.iter().find(|w| w.prefix.is_some() == w.segment.is_some()) {
             return Err(format!("a `watch:` entry needs exactly one of `prefix` and `segment`: {watch:?}"));

@@ -20,7 +20,7 @@ pub fn unvendored(merged: &Value, manifest: &Manifest) -> Vec<String> {
         for (method, operation) in entries(Some(item)) {
             let Some(method) = method.as_str().filter(|m| METHODS.contains(m)) else { continue };
             let id = operation.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
-            if !manifest.operations.iter().any(|vendored| vendored == id) {
+            if !manifest.vendored().any(|vendored| vendored == id) {
                 found.insert(format!("{id} ({} {path})", method.to_uppercase()));
             }
         }

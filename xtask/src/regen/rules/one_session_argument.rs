@@ -5,6 +5,9 @@
 //! 400, as Stytch does) looks wrong. The alternatives only say what is required, so they add no type:
 //! `openapi/codegen.rs` drops such constraint-only `oneOf`s before progenitor (which would otherwise turn the
 //! request struct into an enum of two variants).
+//!
+//! A request that can name its subject by id instead (`member_id` or `user_id`, as the consent grant's
+//! `authorize/start` and `authorize` do) is left alone: there, neither session argument may be sent.
 
 use serde_norway::{Mapping, Value};
 
@@ -37,7 +40,7 @@ fn apply(document: &mut Value, _: &Manifest) -> Vec<String> {
     for (name, schema) in schemas.iter_mut() {
         let Value::Mapping(schema) = schema else { continue };
         let has = |argument: &str| schema.get("properties").and_then(|p| p.get(argument)).is_some();
-        if !ARGUMENTS.iter().all(|argument| has(argument)) {
+        if !ARGUMENTS.iter().all(|argument| has(argument)) || ["member_id", "user_id"].iter().any(|id| has(id)) {
             continue;
         }
         let required: Vec<&str> = schema
