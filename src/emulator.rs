@@ -22,7 +22,9 @@
 
 mod access_tokens;
 mod bodies;
+mod clients;
 mod connection;
+mod consent;
 mod faults;
 mod fixture;
 mod keys;
@@ -33,10 +35,10 @@ mod world;
 
 pub use faults::{Fault, JwtFlaw, LoggedRequest};
 pub use fixture::{
-    Authorization, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission, Project, Role,
-    SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_APP_SECRET, SEED_MEMBER, SEED_MEMBER_SESSION, SEED_ORGANIZATION,
-    SEED_OTHER_ADMIN, SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID, SEED_SECRET,
-    SEED_THIRD_PARTY_APP, SEED_USER, SEED_USER_SESSION, Scope, User, UserSessionRecord, mint_session_jwt,
+    Authorization, ClientSettings, ConnectedApp, Fixture, Member, MemberSessionRecord, Organization, Permission,
+    Project, Role, SEED_ADMIN, SEED_ADMIN_SESSION, SEED_APP, SEED_APP_SECRET, SEED_MEMBER, SEED_MEMBER_SESSION,
+    SEED_ORGANIZATION, SEED_OTHER_ADMIN, SEED_OTHER_ADMIN_SESSION, SEED_OTHER_ORGANIZATION, SEED_PROJECT_ID,
+    SEED_SECRET, SEED_THIRD_PARTY_APP, SEED_USER, SEED_USER_SESSION, Scope, User, UserSessionRecord, mint_session_jwt,
 };
 pub use keys::SigningKey;
 pub use server::Emulator;
@@ -74,11 +76,35 @@ pub enum Endpoint {
     /// `GET /.well-known/jwks.json`, the project's keys on its custom domain (no credentials: a standard JWKS
     /// document), where access tokens are verified when `ClientBuilder::custom_domain` is set.
     JwksOnCustomDomain,
+    /// `POST /v1/connected_apps/clients`: creates a Connected App.
+    CreateClient,
+    /// `GET /v1/connected_apps/clients/{client_id}`.
+    GetClient,
+    /// `PUT /v1/connected_apps/clients/{client_id}`.
+    UpdateClient,
+    /// `DELETE /v1/connected_apps/clients/{client_id}`: the app and every consent given to it.
+    DeleteClient,
+    /// `POST /v1/connected_apps/clients/search`, by cursor.
+    SearchClients,
+    /// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate/start`.
+    StartSecretRotation,
+    /// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate`.
+    CompleteSecretRotation,
+    /// `POST /v1/connected_apps/clients/{client_id}/secrets/rotate/cancel`.
+    CancelSecretRotation,
+    /// `POST /v1/b2b/idp/oauth/authorize/start`: what an app asks of a member.
+    MemberAuthorizeStart,
+    /// `POST /v1/b2b/idp/oauth/authorize`: the member's decision (a granted one is a consent B1–B3 list).
+    MemberAuthorize,
+    /// `POST /v1/idp/oauth/authorize/start`: what an app asks of a user.
+    UserAuthorizeStart,
+    /// `POST /v1/idp/oauth/authorize`: the user's decision (a granted one is a consent C1 lists).
+    UserAuthorize,
 }
 
 impl Endpoint {
     /// Every endpoint the emulator serves.
-    pub const ALL: [Endpoint; 14] = [
+    pub const ALL: [Endpoint; 26] = [
         Endpoint::OrganizationConnectedApps,
         Endpoint::ConnectedApp,
         Endpoint::MemberConnectedApps,
@@ -93,11 +119,25 @@ impl Endpoint {
         Endpoint::IntrospectTokenOnCustomDomain,
         Endpoint::RbacPolicy,
         Endpoint::JwksOnCustomDomain,
+        Endpoint::CreateClient,
+        Endpoint::SearchClients,
+        Endpoint::GetClient,
+        Endpoint::UpdateClient,
+        Endpoint::DeleteClient,
+        Endpoint::StartSecretRotation,
+        Endpoint::CompleteSecretRotation,
+        Endpoint::CancelSecretRotation,
+        Endpoint::MemberAuthorizeStart,
+        Endpoint::MemberAuthorize,
+        Endpoint::UserAuthorizeStart,
+        Endpoint::UserAuthorize,
     ];
 
-    /// `GET` or `POST`.
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub fn method(self) -> &'static str {
         match self {
+            Endpoint::UpdateClient => "PUT",
+            Endpoint::DeleteClient => "DELETE",
             Endpoint::OrganizationConnectedApps
             | Endpoint::ConnectedApp
             | Endpoint::MemberConnectedApps
@@ -105,7 +145,8 @@ impl Endpoint {
             | Endpoint::MemberJwks
             | Endpoint::UserJwks
             | Endpoint::RbacPolicy
-            | Endpoint::JwksOnCustomDomain => "GET",
+            | Endpoint::JwksOnCustomDomain
+            | Endpoint::GetClient => "GET",
             _ => "POST",
         }
     }
@@ -131,6 +172,18 @@ impl Endpoint {
             Endpoint::IntrospectTokenOnCustomDomain => "/v1/oauth2/introspect",
             Endpoint::RbacPolicy => "/v1/b2b/rbac/policy",
             Endpoint::JwksOnCustomDomain => "/.well-known/jwks.json",
+            Endpoint::CreateClient => "/v1/connected_apps/clients",
+            Endpoint::SearchClients => "/v1/connected_apps/clients/search",
+            Endpoint::GetClient | Endpoint::UpdateClient | Endpoint::DeleteClient => {
+                "/v1/connected_apps/clients/{client_id}"
+            }
+            Endpoint::StartSecretRotation => "/v1/connected_apps/clients/{client_id}/secrets/rotate/start",
+            Endpoint::CompleteSecretRotation => "/v1/connected_apps/clients/{client_id}/secrets/rotate",
+            Endpoint::CancelSecretRotation => "/v1/connected_apps/clients/{client_id}/secrets/rotate/cancel",
+            Endpoint::MemberAuthorizeStart => "/v1/b2b/idp/oauth/authorize/start",
+            Endpoint::MemberAuthorize => "/v1/b2b/idp/oauth/authorize",
+            Endpoint::UserAuthorizeStart => "/v1/idp/oauth/authorize/start",
+            Endpoint::UserAuthorize => "/v1/idp/oauth/authorize",
         }
     }
 

@@ -31,6 +31,8 @@ mod calls {
     pub(crate) mod b2b;
     /// Connected Apps clients: create, read, update, delete, search, secret rotation.
     pub(crate) mod clients;
+    /// The consent grant: `authorize/start` and `authorize`, B2B and consumer, by ids or by session.
+    pub(crate) mod consent;
     /// Consumer calls (C1–C2), written by hand: the B2B spec lacks them.
     pub(crate) mod consumer;
     /// Path identifiers: validation before anything is sent.
@@ -130,6 +132,8 @@ pub(crate) mod transport {
     mod attempts;
     /// Transport failures and their classification (connect, timeout, I/O, protocol).
     pub(crate) mod error;
+    /// A generated call, start to finish (span, deadline, scope, request, decoding).
+    pub(crate) mod generated;
     /// A handwritten call, start to finish (span, deadline, scope, request, decoding).
     pub(crate) mod handwritten;
     /// progenitor's hooks for the generated client (header hygiene, `exec`).

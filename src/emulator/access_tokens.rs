@@ -80,7 +80,8 @@ impl World {
     }
 
     /// `POST /v1/public/{project_id}/oauth2/introspect` and `POST /v1/oauth2/introspect`: the form body's
-    /// `client_id` (and `client_secret`, for an app that has one) authenticate the caller; the token is active when
+    /// `client_id` (and `client_secret`, for an app that has one: the current one, or the next during a rotation)
+    /// authenticate the caller; the token is active when
     /// it verifies (a served key, this project, unexpired), was issued here, and its consent grant still exists.
     pub(crate) fn introspect(&mut self, project_id: Option<&str>, body: &[u8]) -> Reply {
         if project_id.is_some_and(|id| id != self.fixture.project.project_id) {
@@ -107,9 +108,10 @@ impl World {
         else {
             return self.error(401, "invalid_client", "The client could not be authenticated.");
         };
-        if let Some(secret) = &app.client_secret
-            && client_secret != Some(secret.expose())
-        {
+        // During a secret rotation, the next secret authenticates the app as well as the current one.
+        let presented =
+            |secret: &Option<crate::Credential>| secret.as_ref().map(crate::Credential::expose) == client_secret;
+        if app.client_secret.is_some() && !presented(&app.client_secret) && !presented(&app.next_client_secret) {
             return self.error(401, "invalid_client", "The client could not be authenticated.");
         }
         let Some(token) = token.filter(|t| !t.is_empty()) else {

@@ -13,13 +13,13 @@ pub(crate) struct Refusal {
     pub(crate) message: String,
 }
 
-fn bad_request(detail: &str) -> Refusal {
+pub(crate) fn bad_request(detail: &str) -> Refusal {
     Refusal { error_type: "bad_request", message: format!("The submitted request is invalid: {detail}.") }
 }
 
 /// The body as a JSON object. An empty body counts as `{}`: the revoke endpoints take no fields, and clients send
 /// nothing or `{}`. Anything else must be JSON (whose whitespace is space, tab, CR and LF only).
-fn object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
+pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     if body.is_empty() {
         return Ok(Map::new());
     }
@@ -28,6 +28,15 @@ fn object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
         Ok(_) => Err(bad_request("the body must be a JSON object")),
         Err(_) => Err(bad_request("the body is not valid JSON")),
     }
+}
+
+/// A body that must be there and be a JSON object (the clients' and the consent grant's endpoints, whose body the
+/// spec requires; an empty one is refused, unlike the revokes').
+pub(crate) fn required_object(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
+    if body.is_empty() {
+        return Err(bad_request("a JSON object body is required"));
+    }
+    object(body)
 }
 
 /// B4 and C2: no fields, but the body must be a JSON object (or empty). Unknown fields are ignored, as Stytch does.

@@ -145,6 +145,47 @@ pub struct ConnectedApp {
     /// [`Credential::expose`] reads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<Credential>,
+    /// The next secret, while a rotation is under way: it works beside `client_secret` until the rotation is
+    /// completed (it becomes the secret) or cancelled (it is dropped). Never printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_client_secret: Option<Credential>,
+    /// The app's settings as the clients API reads and writes them.
+    #[serde(default)]
+    pub settings: ClientSettings,
+}
+
+/// A Connected App's settings, as `GET /v1/connected_apps/clients/{client_id}` shows them and `PUT` changes them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientSettings {
+    /// Where the app may be sent back after consent.
+    pub redirect_urls: Vec<String>,
+    /// Whether the app may request any scope.
+    pub full_access_allowed: bool,
+    /// Its access tokens' lifetime.
+    pub access_token_expiry_minutes: i32,
+    /// An extra audience for its access tokens.
+    pub access_token_custom_audience: Option<String>,
+    /// Its access tokens' custom claims template.
+    pub access_token_template_content: String,
+    /// Where the app may be sent after logout.
+    pub post_logout_redirect_urls: Vec<String>,
+    /// Whether `offline_access` skips the consent screen.
+    pub bypass_consent_for_offline_access: bool,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            redirect_urls: Vec::new(),
+            full_access_allowed: false,
+            access_token_expiry_minutes: 60,
+            access_token_custom_audience: None,
+            access_token_template_content: String::new(),
+            post_logout_redirect_urls: Vec::new(),
+            bypass_consent_for_offline_access: false,
+        }
+    }
 }
 
 /// One completed, unrevoked authorization: a member (of an organization) or a user, an app, and the scopes granted.
@@ -286,6 +327,8 @@ impl Fixture {
             client_type: client_type.into(),
             logo_url: logo_url.map(Into::into),
             client_secret: None,
+            next_client_secret: None,
+            settings: ClientSettings::default(),
         });
         self
     }

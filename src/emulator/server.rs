@@ -11,7 +11,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use bytes::Bytes;
 
 use super::connection::{EnvelopeBody, EnvelopeListener};
@@ -252,7 +252,12 @@ fn router(shared: SharedState) -> Router {
             let ids = ids.map(|Path(ids)| ids).unwrap_or_default();
             serve(state, endpoint, ids, method, uri, headers, body)
         };
-        let handler = if endpoint.method() == "GET" { get(handler) } else { post(handler) };
+        let handler = match endpoint.method() {
+            "GET" => get(handler),
+            "PUT" => put(handler),
+            "DELETE" => delete(handler),
+            _ => post(handler),
+        };
         router = router.route(endpoint.path(), handler);
     }
     router

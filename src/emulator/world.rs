@@ -11,7 +11,7 @@ use super::access_tokens::IssuedAccessToken;
 use super::bodies::{self, Refusal, SessionArgument, SessionRequest};
 use super::fixture::{
     Authorization, ConnectedApp, Fixture, JwtClaims, Member, MemberSessionRecord, Organization, SESSION_EXPIRES_AT,
-    SESSION_STARTED_AT, User, session_id,
+    SESSION_STARTED_AT, User, UserSessionRecord, session_id,
 };
 use super::objects;
 use super::{Endpoint, JwtFlaw, SigningKey};
@@ -261,6 +261,18 @@ impl World {
                 routed_before_authentication(self)
             }
             Endpoint::RbacPolicy => self.rbac_policy(),
+            Endpoint::CreateClient => self.create_client(body),
+            Endpoint::GetClient => self.get_client(&ids[0]),
+            Endpoint::UpdateClient => self.update_client(&ids[0], body),
+            Endpoint::DeleteClient => self.delete_client(&ids[0]),
+            Endpoint::SearchClients => self.search_clients(body),
+            Endpoint::StartSecretRotation | Endpoint::CompleteSecretRotation | Endpoint::CancelSecretRotation => {
+                self.rotation(endpoint, &ids[0], body)
+            }
+            Endpoint::MemberAuthorizeStart => self.member_consent(body, false),
+            Endpoint::MemberAuthorize => self.member_consent(body, true),
+            Endpoint::UserAuthorizeStart => self.user_consent(body, false),
+            Endpoint::UserAuthorize => self.user_consent(body, true),
         }
     }
 
@@ -303,13 +315,24 @@ impl World {
 
     /// A member session by token or JWT (`Err`: the 404 to answer), for the RBAC headers and for
     /// `sessions/authenticate` alike.
-    fn find_member_session(&mut self, argument: &SessionArgument) -> Result<MemberSessionRecord, Reply> {
+    pub(crate) fn find_member_session(&mut self, argument: &SessionArgument) -> Result<MemberSessionRecord, Reply> {
         self.find_session(
             |f| &f.sessions,
             |s| s.session_token.as_ref().map(Credential::expose),
             |s| &s.member_id,
             argument,
             true,
+        )
+    }
+
+    /// A user session by token or JWT (`Err`: the 404 to answer).
+    pub(crate) fn find_user_session(&mut self, argument: &SessionArgument) -> Result<UserSessionRecord, Reply> {
+        self.find_session(
+            |f| &f.user_sessions,
+            |s| s.session_token.as_ref().map(Credential::expose),
+            |s| &s.user_id,
+            argument,
+            false,
         )
     }
 
@@ -402,14 +425,7 @@ impl World {
                 "The emulator does not model consumer RBAC: authorization_check is not supported.",
             );
         }
-        let found = self.find_session(
-            |f| &f.user_sessions,
-            |s| s.session_token.as_ref().map(Credential::expose),
-            |s| &s.user_id,
-            &request.argument,
-            false,
-        );
-        let session = match found {
+        let session = match self.find_user_session(&request.argument) {
             Ok(session) => session,
             Err(reply) => return reply,
         };
@@ -519,7 +535,7 @@ impl World {
             .any(|p| p.resource_id == resource && p.actions.iter().any(|a| a == "*" || a == action))
     }
 
-    fn organization(&self, id: &str) -> Option<&Organization> {
+    pub(crate) fn organization(&self, id: &str) -> Option<&Organization> {
         self.fixture
             .organizations
             .iter()
@@ -591,7 +607,7 @@ impl World {
         (200, json!({"status_code": 200, "request_id": self.request_id()}))
     }
 
-    fn user_id(&self, id: &str) -> Option<String> {
+    pub(crate) fn user_id(&self, id: &str) -> Option<String> {
         self.fixture
             .users
             .iter()
@@ -645,7 +661,7 @@ fn session_expiry(minutes: Option<u64>) -> String {
     }
 }
 
-fn find_member<'a>(org: &'a Organization, id: &str) -> Option<&'a Member> {
+pub(crate) fn find_member<'a>(org: &'a Organization, id: &str) -> Option<&'a Member> {
     org.members.iter().find(|m| m.member_id == id || m.external_id.as_deref() == Some(id))
 }
 

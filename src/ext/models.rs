@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::Credential;
 
+pub use crate::generated::types::ApiB2bIdpV1B2bIdpOauthAuthorizeRequest as MemberAuthorizeRequest;
+pub use crate::generated::types::ApiB2bIdpV1B2bIdpOauthAuthorizeResponse as MemberAuthorizeResponse;
+pub use crate::generated::types::ApiB2bIdpV1B2bIdpOauthAuthorizeStartRequest as MemberAuthorizeStartRequest;
+pub use crate::generated::types::ApiB2bIdpV1B2bIdpOauthAuthorizeStartResponse as MemberAuthorizeStartResponse;
+pub use crate::generated::types::ApiB2bIdpV1ScopeResult as MemberScopeResult;
 pub use crate::generated::types::ApiB2bRbacV1Policy as RbacPolicy;
 pub use crate::generated::types::ApiB2bRbacV1PolicyResponse as RbacPolicyResponse;
 pub use crate::generated::types::ApiB2bRbacV1PolicyScope as RbacPolicyScope;
@@ -14,6 +19,7 @@ pub use crate::generated::types::ApiB2bSessionV1AuthenticateResponse as MemberSe
 pub use crate::generated::types::ApiB2bSessionV1GetJwksResponse as MemberJwksResponse;
 pub use crate::generated::types::ApiB2bSessionV1MemberSession as MemberSessionDetails;
 pub use crate::generated::types::ApiConnectedappsV1ConnectedApp as ConnectedAppClient;
+pub use crate::generated::types::ApiConnectedappsV1ConnectedAppPublic as ConnectedAppPublic;
 pub use crate::generated::types::ApiConnectedappsV1ConnectedAppWithClientSecret as ConnectedAppClientWithSecret;
 pub use crate::generated::types::ApiConnectedappsV1ConnectedAppWithNextClientSecret as ConnectedAppClientWithNextSecret;
 pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsCreateRequest as CreateClientRequest;
@@ -28,6 +34,11 @@ pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsSecretsRo
 pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsUpdateRequest as UpdateClientRequest;
 pub use crate::generated::types::ApiConnectedappsV1ConnectedAppsClientsUpdateResponse as UpdateClientResponse;
 pub use crate::generated::types::ApiConnectedappsV1ResultsMetadata as SearchResultsMetadata;
+pub use crate::generated::types::ApiIdpV1IdpOauthAuthorizeRequest as UserAuthorizeRequest;
+pub use crate::generated::types::ApiIdpV1IdpOauthAuthorizeResponse as UserAuthorizeResponse;
+pub use crate::generated::types::ApiIdpV1IdpOauthAuthorizeStartRequest as UserAuthorizeStartRequest;
+pub use crate::generated::types::ApiIdpV1IdpOauthAuthorizeStartResponse as UserAuthorizeStartResponse;
+pub use crate::generated::types::ApiIdpV1ScopeResult as UserScopeResult;
 pub use crate::generated::types::ApiOrganizationV1ConnectedAppsResponse as OrganizationConnectedAppsResponse;
 pub use crate::generated::types::ApiOrganizationV1GetConnectedAppResponse as OrganizationConnectedAppResponse;
 pub use crate::generated::types::ApiOrganizationV1MemberConnectedApp as MemberConnectedApp;
@@ -92,6 +103,12 @@ response_meta! {
     RotateSecretStartResponse => |r| Some(&r.request_id), carrying |r| vec![r.connected_app.next_client_secret.expose()];
     RotateSecretResponse => |r| Some(&r.request_id);
     RotateSecretCancelResponse => |r| Some(&r.request_id);
+    MemberAuthorizeStartResponse => |r| Some(&r.request_id);
+    UserAuthorizeStartResponse => |r| Some(&r.request_id);
+    MemberAuthorizeResponse => |r| Some(&r.request_id),
+        carrying |r| r.authorization_code.iter().map(crate::Credential::expose).collect();
+    UserAuthorizeResponse => |r| Some(&r.request_id),
+        carrying |r| r.authorization_code.iter().map(crate::Credential::expose).collect();
 }
 
 /// `GET /v1/sessions/jwks/{project_id}` response (`api_session_v1_GetJWKSResponse`): the keys that sign the

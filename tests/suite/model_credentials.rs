@@ -266,7 +266,9 @@ fn every_case() -> Vec<(String, Vec<String>, BTreeSet<String>)> {
     add("UserSessionRecord", drop_model(check::<UserSessionRecord>("UserSessionRecord", user_session)));
     add("Project", drop_model(check::<Project>("Project", seed["project"].clone())));
     // The seed's first app has a client secret (introspection as that app presents it).
-    let app = seed["connected_apps"][0].clone();
+    let mut app = seed["connected_apps"][0].clone();
+    app["next_client_secret"] = json!("rotating"); // a rotation under way
+
     add("ConnectedApp", drop_model(check::<stytch_connected_apps::emulator::ConnectedApp>("ConnectedApp", app)));
     let (_, planted, _) = check::<Fixture>("Fixture", seed);
     assert!(planted.len() > 4, "the seed world's secret and every session: {planted:?}");

@@ -55,6 +55,17 @@ impl<'a> MemberSessionCalls<'a> {
 
     per_call_options!();
 
+    /// What a consent call made through this value needs: the client and these options (the session among their
+    /// secrets), the deadline starting now.
+    pub(crate) fn grant(&self) -> crate::ext::calls::consent::Grant<'a> {
+        crate::ext::calls::consent::Grant { client: self.client, options: self.options.starting_now() }
+    }
+
+    /// The session.
+    pub(crate) fn session(&self) -> &MemberSession {
+        &self.session
+    }
+
     /// Where a JWT is verified for the calls made through this value (overrides the client's
     /// [`session_verification`](crate::ClientBuilder::session_verification)). A session token always asks Stytch.
     pub fn verification(mut self, policy: SessionVerification) -> Self {

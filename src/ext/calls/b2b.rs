@@ -3,13 +3,11 @@ use std::pin::Pin;
 
 use progenitor_client::ResponseValue;
 
-use crate::TransportError;
 use crate::ext::calls::ids;
 use crate::ext::calls::operations::{self, Operation};
 use crate::ext::calls::per_call::per_call_options;
-use crate::ext::errors::decode;
 use crate::ext::hygiene::redact::Secrets;
-use crate::ext::transport::{self, CallOptions};
+use crate::ext::transport::{CallOptions, generated};
 use crate::generated::builder;
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
@@ -168,6 +166,16 @@ impl<'a> B2b<'a> {
         this.run(&operations::MEMBER_SESSION_AUTHENTICATE, Box::pin(request.send())).await
     }
 
+    /// What a consent call made through this value needs: the client, and these options with every session this
+    /// value holds among the call's secrets.
+    pub(crate) fn grant(&self) -> crate::ext::calls::consent::Grant<'a> {
+        let mut options = self.options.clone();
+        for session in [self.session.as_ref(), self.client.member_session()].into_iter().flatten() {
+            options.secrets.add(session.shared());
+        }
+        crate::ext::calls::consent::Grant { client: self.client, options }
+    }
+
     /// What this call must never let through: the client's secrets, the session it sends, any it holds.
     fn secrets(&self) -> Secrets {
         let mut secrets = self.client.generated().inner.secrets.union(&self.options.secrets);
@@ -177,42 +185,12 @@ impl<'a> B2b<'a> {
         secrets
     }
 
-    /// Runs one generated call: `call` is its future, boxed where it is made (it is large, and every layer
-    /// here would otherwise store a copy).
+    /// Runs one generated call (see [`generated::run`]).
     async fn run<T: ResponseMeta, F>(&self, operation: &'static Operation, call: Pin<Box<F>>) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
     {
-        let state = &self.client.generated().inner;
-        transport::traced(operation, || self.secrets(), async {
-            if self.options.deadline_passed(state) {
-                return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
-            }
-            let (result, report) = transport::scoped(&self.options, call).await;
-            let result = match (result, report.body_over_limit) {
-                (Ok(response), None) => Ok(response.into_inner()),
-                (result, Some(limit)) => {
-                    let status = result.as_ref().map_or(report.status, |r| Some(r.status()));
-                    Err(decode::body_over_limit(operation.id, status, limit))
-                }
-                (Err(error), None) => {
-                    let body = report.error_body.clone();
-                    let secrets = self.secrets();
-                    // Boxed: errors are rare, and the decoding future would otherwise grow every call's.
-                    Err(Box::pin(decode::from_generated(
-                        operation.id,
-                        error,
-                        report.status,
-                        body,
-                        state.max_body_bytes,
-                        &secrets,
-                    ))
-                    .await)
-                }
-            };
-            (result, report)
-        })
-        .await
+        generated::run(self.client, &self.options, operation, || self.secrets(), call).await
     }
 }
 

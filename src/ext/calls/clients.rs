@@ -12,16 +12,15 @@ use progenitor_client::ResponseValue;
 use crate::ext::calls::ids;
 use crate::ext::calls::operations::{self, Operation};
 use crate::ext::calls::per_call::per_call_options;
-use crate::ext::errors::decode;
 use crate::ext::hygiene::redact::Secrets;
-use crate::ext::transport::{self, CallOptions};
+use crate::ext::transport::{CallOptions, generated};
 use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
     ConnectedAppClient, CreateClientRequest, CreateClientResponse, DeleteClientResponse, GetClientResponse,
     ResponseMeta, RotateSecretCancelResponse, RotateSecretResponse, RotateSecretStartResponse, SearchClientsRequest,
     SearchClientsResponse, UpdateClientRequest, UpdateClientResponse,
 };
-use crate::{Client, Error, InvalidInput, TransportError, UnexpectedBody};
+use crate::{Client, Error, InvalidInput, UnexpectedBody};
 
 /// The Connected Apps clients of the project, from [`Client::connected_apps`]: the apps themselves (a partner's
 /// integration, an AI agent, an MCP server), their settings and their secrets.
@@ -32,6 +31,17 @@ use crate::{Client, Error, InvalidInput, TransportError, UnexpectedBody};
 /// request (a `429`, or a connection never made): after a `5xx` or a timeout the request may have run, and running
 /// it again could create a second app, or rotate past the secret the first attempt returned. Such a failure is
 /// returned as it is; read the app back ([`get`](Self::get), [`search`](Self::search)) before trying again.
+///
+/// **Rotating a secret** never leaves the app without a working one, whatever fails halfway:
+/// 1. [`start_secret_rotation`](Self::start_secret_rotation) returns the next secret (once). Both secrets work
+///    from now on. Deploy the next one wherever the app authenticates.
+/// 2. Once the app uses it, [`complete_secret_rotation`](Self::complete_secret_rotation): the next secret becomes
+///    the only one. (Or [`cancel_secret_rotation`](Self::cancel_secret_rotation): the current one stays.)
+///
+/// If step 1 fails without an answer, [`get`](Self::get) tells whether it ran (`next_client_secret_last_four` is
+/// set): then the next secret is lost, so cancel and start again; the current secret works throughout. If step 2
+/// fails without an answer, `get` tells too (no `next_client_secret_last_four`: it completed); until it completes,
+/// both secrets still work.
 ///
 /// ```no_run
 /// # async fn run(client: stytch_connected_apps::Client) -> Result<(), stytch_connected_apps::Error> {
@@ -160,7 +170,7 @@ impl<'a> ConnectedApps<'a> {
     /// **next** secret, once (`connected_app.next_client_secret`); until the rotation is completed or cancelled,
     /// both the current and the next secret work. Not retried after an ambiguous failure: a second start would
     /// be refused (a rotation is under way) while the first attempt's next secret is lost; if that happens,
-    /// cancel and start again. See [`rotate_secret`](Self::rotate_secret) for the whole flow.
+    /// cancel and start again. See the type's docs for the whole flow.
     pub async fn start_secret_rotation(&self, client_id: &str) -> Result<RotateSecretStartResponse, Error> {
         ids::check("client_id", client_id)?;
         let call = self
@@ -211,33 +221,12 @@ impl<'a> ConnectedApps<'a> {
         self.client.generated().inner.secrets.union(&self.options.secrets)
     }
 
-    /// Runs one generated call (boxed where it is made: it is large).
+    /// Runs one generated call (see [`generated::run`]).
     async fn run<T: ResponseMeta, F>(&self, operation: &'static Operation, call: Pin<Box<F>>) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
     {
-        let state = &self.client.generated().inner;
-        transport::traced(operation, || self.secrets(), async {
-            if self.options.deadline_passed(state) {
-                return (Err(Error::Transport(TransportError::deadline_passed(operation.id))), Default::default());
-            }
-            let (result, report) = transport::scoped(&self.options, call).await;
-            let result = match (result, report.body_over_limit) {
-                (Ok(response), None) => Ok(response.into_inner()),
-                (result, Some(limit)) => {
-                    let status = result.as_ref().map_or(report.status, |r| Some(r.status()));
-                    Err(decode::body_over_limit(operation.id, status, limit))
-                }
-                (Err(error), None) => {
-                    let secrets = self.secrets();
-                    let body = report.error_body.clone();
-                    let max = state.max_body_bytes;
-                    Err(Box::pin(decode::from_generated(operation.id, error, report.status, body, max, &secrets)).await)
-                }
-            };
-            (result, report)
-        })
-        .await
+        generated::run(self.client, &self.options, operation, || self.secrets(), call).await
     }
 }
 

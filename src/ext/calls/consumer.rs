@@ -90,6 +90,15 @@ impl<'a> Consumer<'a> {
     }
 
     /// What this call must never let through: the client's secrets, the sessions the call sent or holds.
+    /// What a consent call made through this value needs: the client and these options.
+    pub(crate) fn grant(&self) -> crate::ext::calls::consent::Grant<'a> {
+        let mut options = self.options.clone();
+        if let Some(session) = self.client.member_session() {
+            options.secrets.add(session.shared());
+        }
+        crate::ext::calls::consent::Grant { client: self.client, options }
+    }
+
     fn secrets(&self) -> Secrets {
         let mut secrets = self.client.generated().inner.secrets.union(&self.options.secrets);
         if let Some(session) = self.client.member_session() {

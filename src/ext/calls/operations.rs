@@ -116,6 +116,31 @@ pub(crate) const CLIENT_ROTATE_CANCEL: Operation = Operation {
     path: "/v1/connected_apps/clients/{client_id}/secrets/rotate/cancel",
 };
 
+/// `POST /v1/b2b/idp/oauth/authorize/start`: what an app asks of a member.
+pub(crate) const B2B_AUTHORIZE_START: Operation = Operation {
+    id: "api_b2b_idp_v1_b2b_idp_oauth_authorize_start",
+    method: Method::POST,
+    path: "/v1/b2b/idp/oauth/authorize/start",
+};
+
+/// `POST /v1/b2b/idp/oauth/authorize`: the member's decision.
+pub(crate) const B2B_AUTHORIZE: Operation = Operation {
+    id: "api_b2b_idp_v1_b2b_idp_oauth_authorize",
+    method: Method::POST,
+    path: "/v1/b2b/idp/oauth/authorize",
+};
+
+/// `POST /v1/idp/oauth/authorize/start`: what an app asks of a user.
+pub(crate) const USER_AUTHORIZE_START: Operation = Operation {
+    id: "api_idp_v1_idp_oauth_authorize_start",
+    method: Method::POST,
+    path: "/v1/idp/oauth/authorize/start",
+};
+
+/// `POST /v1/idp/oauth/authorize`: the user's decision.
+pub(crate) const USER_AUTHORIZE: Operation =
+    Operation { id: "api_idp_v1_idp_oauth_authorize", method: Method::POST, path: "/v1/idp/oauth/authorize" };
+
 /// RFC 7662 token introspection at Stytch's legacy address. It carries a Connected App's credentials (or none),
 /// never the project's.
 pub(crate) const INTROSPECT: Operation =
