@@ -111,6 +111,13 @@ fn without_derived_debug(attrs: &mut [syn::Attribute]) -> Result<bool, String> {
 /// and keeping that rewrite in step with every upstream change; keyed on the property's name, this pass covers a
 /// credential Stytch adds tomorrow (`next_client_secret`) with nothing to update, by the same list as the
 /// scrubber. A credential-shaped field of any other type is refused, so that none slips through as printable.
+/// Fields whose name is no credential's but whose value carries one, by model: `authorize`'s `redirect_uri` holds
+/// the authorization code as a query parameter (the browser must follow it, so the SDK cannot cut it out).
+const CARRIES_A_CREDENTIAL: [(&str, &str); 2] = [
+    ("ApiB2bIdpV1B2bIdpOauthAuthorizeResponse", "redirect_uri"),
+    ("ApiIdpV1IdpOauthAuthorizeResponse", "redirect_uri"),
+];
+
 fn credential_fields(file: &mut syn::File) -> Result<(), String> {
     let changed = |what: &str| format!("progenitor's output changed shape ({what}); see openapi/codegen.rs");
     let credential: syn::Type =
@@ -142,9 +149,11 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
         }
         let syn::Item::Struct(model) = item else { continue };
         let syn::Fields::Named(fields) = &mut model.fields else { continue };
+        let model_name = model.ident.to_string();
         for field in fields.named.iter_mut() {
             let name = json_name(field);
-            if !credential_keys::is_credential_key(&name) {
+            let carries_one = CARRIES_A_CREDENTIAL.contains(&(model_name.as_str(), name.as_str()));
+            if !credential_keys::is_credential_key(&name) && !carries_one {
                 continue;
             }
             let old = field.ty.clone();

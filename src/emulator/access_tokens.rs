@@ -109,8 +109,10 @@ impl World {
             return self.error(401, "invalid_client", "The client could not be authenticated.");
         };
         // During a secret rotation, the next secret authenticates the app as well as the current one.
-        let presented =
-            |secret: &Option<crate::Credential>| secret.as_ref().map(crate::Credential::expose) == client_secret;
+        // A secret the app has, presented: an absent one never matches an absent one.
+        let presented = |secret: &Option<crate::Credential>| {
+            secret.as_ref().is_some_and(|secret| client_secret == Some(secret.expose()))
+        };
         if app.client_secret.is_some() && !presented(&app.client_secret) && !presented(&app.next_client_secret) {
             return self.error(401, "invalid_client", "The client could not be authenticated.");
         }

@@ -39,6 +39,13 @@ pub(crate) fn required_object(body: &[u8]) -> Result<Map<String, Value>, Refusal
     object(body)
 }
 
+/// A required JSON object body as the generated request type `T` (so its fields have the spec's types); `null`
+/// reads as absent.
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    let object: Map<String, Value> = required_object(body)?.into_iter().filter(|(_, value)| !value.is_null()).collect();
+    serde_json::from_value(Value::Object(object)).map_err(|e| bad_request(&e.to_string()))
+}
+
 /// B4 and C2: no fields, but the body must be a JSON object (or empty). Unknown fields are ignored, as Stytch does.
 pub(crate) fn revoke(body: &[u8]) -> Result<(), Refusal> {
     object(body).map(drop)

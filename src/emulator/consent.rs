@@ -4,10 +4,9 @@
 //! `error=access_denied`). The subject is named by ids or by a session (exactly one way); the app must exist, the
 //! response type be `code`, and the redirect URI be one the app registered.
 
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::bodies::{self, SessionArgument};
+use super::bodies::SessionArgument;
 use super::fixture::{Authorization, ConnectedApp, Member, Organization};
 use super::objects;
 use super::world::{Reply, World, find_member};
@@ -58,7 +57,7 @@ impl World {
     /// `POST /v1/b2b/idp/oauth/authorize/start` (`decide`: `false`) and `POST /v1/b2b/idp/oauth/authorize` (`true`).
     pub(crate) fn member_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
-            self.read_consent::<MemberAuthorizeRequest>(body).map(|r| {
+            self.read::<MemberAuthorizeRequest>(body).map(|r| {
                 let ask = Ask {
                     client_id: r.client_id,
                     redirect_uri: r.redirect_uri,
@@ -70,7 +69,7 @@ impl World {
                 (ask, r.organization_id, r.member_id, r.session_token, r.session_jwt)
             })
         } else {
-            self.read_consent::<MemberAuthorizeStartRequest>(body).map(|r| {
+            self.read::<MemberAuthorizeStartRequest>(body).map(|r| {
                 let ask = Ask {
                     client_id: r.client_id,
                     redirect_uri: r.redirect_uri,
@@ -108,7 +107,7 @@ impl World {
                 Err(reply) => return reply,
             },
             _ => {
-                return self.consent_bad_request(
+                return self.bad_request(
                     "name the member by organization_id and member_id, or by exactly one of session_token and \
                      session_jwt",
                 );
@@ -120,7 +119,7 @@ impl World {
     /// `POST /v1/idp/oauth/authorize/start` (`decide`: `false`) and `POST /v1/idp/oauth/authorize` (`true`).
     pub(crate) fn user_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
-            self.read_consent::<UserAuthorizeRequest>(body).map(|r| {
+            self.read::<UserAuthorizeRequest>(body).map(|r| {
                 let ask = Ask {
                     client_id: r.client_id,
                     redirect_uri: r.redirect_uri,
@@ -132,7 +131,7 @@ impl World {
                 (ask, r.user_id, r.session_token, r.session_jwt)
             })
         } else {
-            self.read_consent::<UserAuthorizeStartRequest>(body).map(|r| {
+            self.read::<UserAuthorizeStartRequest>(body).map(|r| {
                 let ask = Ask {
                     client_id: r.client_id,
                     redirect_uri: r.redirect_uri,
@@ -158,9 +157,8 @@ impl World {
                 Err(reply) => return reply,
             },
             _ => {
-                return self.consent_bad_request(
-                    "name the user by user_id, or by exactly one of session_token and session_jwt",
-                );
+                return self
+                    .bad_request("name the user by user_id, or by exactly one of session_token and session_jwt");
             }
         };
         self.consent(subject, ask)
@@ -173,7 +171,7 @@ impl World {
             return self.error(404, "connected_app_not_found", "Connected App could not be found.");
         };
         if ask.response_type != "code" {
-            return self.consent_bad_request("response_type must be code");
+            return self.bad_request("response_type must be code");
         }
         if !app.settings.redirect_urls.contains(&ask.redirect_uri) {
             return self.error(
@@ -183,7 +181,7 @@ impl World {
             );
         }
         if ask.scopes.is_empty() {
-            return self.consent_bad_request("scopes must name at least one scope");
+            return self.bad_request("scopes must name at least one scope");
         }
         let results: Vec<(String, String, bool)> =
             ask.scopes.iter().map(|scope| self.scope_result(&app, scope)).collect();
@@ -258,7 +256,12 @@ impl World {
             let message = format!("The scope {scope} cannot be granted to this Connected App.");
             return self.error(400, "invalid_scope", &message);
         }
-        let scopes: Vec<String> = results.iter().map(|(scope, _, _)| scope.clone()).collect();
+        let mut scopes: Vec<String> = Vec::new();
+        for (scope, _, _) in results {
+            if !scopes.contains(scope) {
+                scopes.push(scope.clone());
+            }
+        }
         let existing = self
             .fixture
             .authorizations
@@ -307,23 +310,6 @@ impl World {
         let standard = STANDARD_SCOPES.iter().find(|(name, _)| *name == scope).map(|(_, d)| (*d).to_owned());
         let known = described.is_some() || standard.is_some();
         (scope.to_owned(), described.or(standard).unwrap_or_default(), known || app.settings.full_access_allowed)
-    }
-
-    fn read_consent<T: DeserializeOwned>(&mut self, body: &[u8]) -> Result<T, Reply> {
-        let object = match bodies::required_object(body) {
-            Ok(object) => object,
-            Err(refusal) => return Err(self.error(400, refusal.error_type, &refusal.message)),
-        };
-        let object: Map<String, Value> = object.into_iter().filter(|(_, value)| !value.is_null()).collect();
-        serde_json::from_value(Value::Object(object)).map_err(|e| {
-            let detail = e.to_string();
-            self.consent_bad_request(&detail)
-        })
-    }
-
-    fn consent_bad_request(&mut self, detail: &str) -> Reply {
-        let refusal = bodies::bad_request(detail);
-        self.error(400, refusal.error_type, &refusal.message)
     }
 }
 

@@ -106,9 +106,9 @@ response_meta! {
     MemberAuthorizeStartResponse => |r| Some(&r.request_id);
     UserAuthorizeStartResponse => |r| Some(&r.request_id);
     MemberAuthorizeResponse => |r| Some(&r.request_id),
-        carrying |r| r.authorization_code.iter().map(crate::Credential::expose).collect();
+        carrying |r| r.authorization_code.iter().chain([&r.redirect_uri]).map(crate::Credential::expose).collect();
     UserAuthorizeResponse => |r| Some(&r.request_id),
-        carrying |r| r.authorization_code.iter().map(crate::Credential::expose).collect();
+        carrying |r| r.authorization_code.iter().chain([&r.redirect_uri]).map(crate::Credential::expose).collect();
 }
 
 /// `GET /v1/sessions/jwks/{project_id}` response (`api_session_v1_GetJWKSResponse`): the keys that sign the

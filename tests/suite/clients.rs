@@ -138,7 +138,10 @@ async fn only_reads_are_retried_after_an_ambiguous_failure() {
     let create = create.await;
     let err =
         client.connected_apps().create(CreateClientRequest::builder().client_type("third_party".to_owned())).await;
-    assert_eq!(err.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    let err = err.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert!(!err.is_retryable(), "the create may have run: trying again is not the caller's to assume");
+    assert!(client.connected_apps().get(APP).await.unwrap_err().is_retryable(), "a read's 503 is retryable");
     create.assert_calls_async(1).await;
 
     for step in ["rotate/start", "rotate", "rotate/cancel"] {
@@ -239,4 +242,38 @@ async fn a_cursor_stytch_repeats_ends_the_listing_with_an_error_after_its_page()
     assert_eq!(items.len(), 3, "{items:?}");
     assert!(items[..2].iter().all(Result::is_ok));
     assert!(matches!(items[2], Err(Error::UnexpectedBody(_))), "{:?}", items[2]);
+}
+
+#[tokio::test]
+async fn an_empty_page_that_points_to_another_ends_the_listing_with_an_error() {
+    let (server, client) = start().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/connected_apps/clients/search");
+            then.status(200).json_body(json!({"request_id": REQUEST_ID, "connected_apps": [],
+                "results_metadata": {"total": 0, "next_cursor": "cursor-test-forever"}, "status_code": 200}));
+        })
+        .await;
+    use futures_util::StreamExt;
+    let items: Vec<_> = client.connected_apps().all(None).collect().await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(matches!(items[0], Err(Error::UnexpectedBody(_))), "{:?}", items[0]);
+}
+
+/// The rule holds for the generated client too: a power user's direct create is not retried after a 503.
+#[tokio::test]
+async fn the_generated_clients_own_create_is_not_retried_either() {
+    let server = httpmock::MockServer::start_async().await;
+    let client = retrying(&server);
+    let down = json!({"status_code": 503, "request_id": REQUEST_ID, "error_type": "internal_server_error"});
+    let create = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/connected_apps/clients");
+            then.status(503).json_body(down);
+        })
+        .await;
+    let body = CreateClientRequest::builder().client_type("third_party".to_owned());
+    let sent = client.generated().api_connectedapps_v1_connected_apps_clients_create().body(body).send().await;
+    assert!(sent.is_err());
+    create.assert_calls_async(1).await;
 }

@@ -89,10 +89,12 @@ async fn member_authorize_by_session_sends_the_session_in_the_body_and_its_code_
     let session = MemberSession::token(SESSION_TOKEN).unwrap();
     let decided = client.as_member(session).authorize(decision).await.unwrap();
     mock.assert_calls_async(1).await;
-    assert_eq!(decided.redirect_uri, redirect);
+    assert_eq!(decided.redirect_uri.expose(), redirect);
     assert_eq!(decided.authorization_code.as_ref().map(|c| c.expose()), Some(CODE));
-    // The code field never prints; the redirect carries it by design (the browser must go there), so log neither.
+    // Neither the code nor the redirect that carries it prints.
     assert_eq!(format!("{:?}", decided.authorization_code), "Some(Credential(<redacted>))");
+    let shown = format!("{decided:?} {decided:#?}");
+    assert!(!shown.contains(CODE), "{shown}");
 }
 
 #[tokio::test]

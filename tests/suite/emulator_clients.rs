@@ -146,3 +146,32 @@ async fn a_read_is_retried_after_a_fault_and_a_create_is_not() {
     let all: Vec<_> = client.connected_apps().all(None).try_collect().await.unwrap();
     assert_eq!(all.len(), Fixture::seed().connected_apps.len());
 }
+
+/// A fixture's secret may be any text: its last four characters are shown, never a split character.
+#[tokio::test]
+async fn a_short_or_non_ascii_secret_is_shown_by_its_last_four_characters() {
+    for (secret, last_four) in [("é€", "é€"), ("sécrèt-ünïcödé", "cödé")] {
+        let emulator = Emulator::start(Fixture::seed().client_secret(SEED_APP, secret)).await.unwrap();
+        let client = emulator.client().unwrap();
+        let app = client.connected_apps().get(SEED_APP).await.unwrap().connected_app;
+        assert_eq!(app.client_secret_last_four.as_deref(), Some(last_four), "{secret}");
+    }
+}
+
+/// A confidential app must present a secret to introspect: none at all is refused, during a rotation too.
+#[tokio::test]
+async fn a_confidential_app_without_its_secret_cannot_introspect() {
+    let (emulator, client) = start().await;
+    let token = emulator.issue_member_access_token(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, &["openid"]).unwrap();
+    let tokens = client
+        .b2b_access_tokens()
+        .verification(TokenVerification::Network)
+        .introspection_client(IntrospectionClient::public(SEED_APP));
+    for rotating in [false, true] {
+        if rotating {
+            client.connected_apps().start_secret_rotation(SEED_APP).await.unwrap();
+        }
+        let err = tokens.verify(&token).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "rotating: {rotating}: {err}");
+    }
+}

@@ -73,7 +73,7 @@ async fn the_lifecycle_create_consent_list_use_rotate_revoke_delete() {
     assert!(admin.authorize(decide(&app, &["openid", "launch:missiles"], true)).await.is_err());
     let granted = admin.authorize(decide(&app, &["openid", "profile"], true)).await.unwrap();
     let code = granted.authorization_code.expect("a code").into_exposed();
-    assert_eq!(granted.redirect_uri, format!("{REDIRECT}?code={code}&state=s+t"));
+    assert_eq!(granted.redirect_uri.expose(), format!("{REDIRECT}?code={code}&state=s+t"));
     // Asked again, no consent is needed.
     assert!(!admin.authorize_start(ask(&app, &["openid"])).await.unwrap().consent_required);
 
@@ -118,7 +118,7 @@ async fn a_refusal_redirects_with_access_denied_and_grants_nothing() {
     let (app, _) = create_app(&client).await;
     let refused =
         client.b2b().authorize(SEED_ORGANIZATION, SEED_MEMBER, decide(&app, &["openid"], false)).await.unwrap();
-    assert_eq!(refused.redirect_uri, format!("{REDIRECT}?error=access_denied&state=s+t"));
+    assert_eq!(refused.redirect_uri.expose(), format!("{REDIRECT}?error=access_denied&state=s+t"));
     assert!(refused.authorization_code.is_none());
     let b3 = client.b2b().member_connected_apps(SEED_ORGANIZATION, SEED_MEMBER).await.unwrap();
     assert!(!listed(b3.connected_apps.into_iter().map(|a| a.connected_app_id), &app));

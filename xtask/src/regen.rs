@@ -106,7 +106,8 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Status, String> {
     let consumer = match &manifest.consumer {
         Some(check) => {
             let recorded = lock.as_ref().and_then(|l| l.consumer.as_ref()).filter(|c| c.source == check.source);
-            let source = source::load_pinned(&check.source, root, recorded.map(|r| r.sha256.as_str()))?;
+            let pinned = recorded.filter(|_| options.check).map(|r| r.sha256.as_str());
+            let source = source::load_pinned(&check.source, root, pinned)?;
             if let Some(recorded) = recorded.filter(|_| options.check && !manifest.consumer_operations().is_empty())
                 && recorded.sha256 != source.sha256
             {

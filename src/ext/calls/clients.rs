@@ -78,7 +78,7 @@ impl<'a> ConnectedApps<'a> {
     ) -> Result<CreateClientResponse, Error> {
         let body = request.try_into().map_err(|e| InvalidInput::new("create request", e.to_string()))?;
         let call = self.client.generated().api_connectedapps_v1_connected_apps_clients_create().body(body);
-        self.once().run(&operations::CLIENT_CREATE, Box::pin(call.send())).await
+        self.run(&operations::CLIENT_CREATE, Box::pin(call.send())).await
     }
 
     /// One Connected App: `GET /v1/connected_apps/clients/{client_id}` (its secrets by their last four characters
@@ -104,7 +104,7 @@ impl<'a> ConnectedApps<'a> {
             .api_connectedapps_v1_connected_apps_clients_update()
             .client_id(client_id)
             .body(body);
-        self.once().run(&operations::CLIENT_UPDATE, Box::pin(call.send())).await
+        self.run(&operations::CLIENT_UPDATE, Box::pin(call.send())).await
     }
 
     /// Deletes a Connected App: `DELETE /v1/connected_apps/clients/{client_id}`. Its consents go with it. Not
@@ -112,7 +112,7 @@ impl<'a> ConnectedApps<'a> {
     pub async fn delete(&self, client_id: &str) -> Result<DeleteClientResponse, Error> {
         ids::check("client_id", client_id)?;
         let call = self.client.generated().api_connectedapps_v1_connected_apps_clients_delete().client_id(client_id);
-        self.once().run(&operations::CLIENT_DELETE, Box::pin(call.send())).await
+        self.run(&operations::CLIENT_DELETE, Box::pin(call.send())).await
     }
 
     /// One page of the project's Connected Apps: `POST /v1/connected_apps/clients/search` (`limit`, and the
@@ -128,7 +128,8 @@ impl<'a> ConnectedApps<'a> {
 
     /// Every Connected App of the project, page after page (`page_size` per request, Stytch's default when
     /// `None`), as a stream: each page is asked for when the previous one is used up. A failed page ends the
-    /// stream with its error. A cursor Stytch repeats ends it too (with an error), rather than looping.
+    /// stream with its error. A cursor Stytch repeats, or an empty page with a next cursor, ends it too (with an
+    /// error), rather than looping.
     ///
     /// ```no_run
     /// # async fn run(client: stytch_connected_apps::Client) -> Result<(), stytch_connected_apps::Error> {
@@ -142,7 +143,7 @@ impl<'a> ConnectedApps<'a> {
             calls: self,
             limit,
             cursor: None,
-            seen: Vec::new(),
+            seen: std::collections::HashSet::new(),
             page: Vec::new().into_iter(),
             failure: None,
             done: false,
@@ -179,7 +180,7 @@ impl<'a> ConnectedApps<'a> {
             .api_connectedapps_v1_connected_apps_clients_secrets_rotate_start()
             .client_id(client_id)
             .body(serde_json::Map::new());
-        self.once().run(&operations::CLIENT_ROTATE_START, Box::pin(call.send())).await
+        self.run(&operations::CLIENT_ROTATE_START, Box::pin(call.send())).await
     }
 
     /// Completes a rotation: `POST .../{client_id}/secrets/rotate`. The next secret becomes the only one; the old
@@ -193,7 +194,7 @@ impl<'a> ConnectedApps<'a> {
             .api_connectedapps_v1_connected_apps_clients_secrets_rotate()
             .client_id(client_id)
             .body(serde_json::Map::new());
-        self.once().run(&operations::CLIENT_ROTATE, Box::pin(call.send())).await
+        self.run(&operations::CLIENT_ROTATE, Box::pin(call.send())).await
     }
 
     /// Cancels a rotation: `POST .../{client_id}/secrets/rotate/cancel`. The next secret stops working; the
@@ -206,14 +207,7 @@ impl<'a> ConnectedApps<'a> {
             .api_connectedapps_v1_connected_apps_clients_secrets_rotate_cancel()
             .client_id(client_id)
             .body(serde_json::Map::new());
-        self.once().run(&operations::CLIENT_ROTATE_CANCEL, Box::pin(call.send())).await
-    }
-
-    /// These calls, each run at most once where it may have reached Stytch.
-    fn once(&self) -> Self {
-        let mut once = self.clone();
-        once.options.once = true;
-        once
+        self.run(&operations::CLIENT_ROTATE_CANCEL, Box::pin(call.send())).await
     }
 
     /// What these calls must never let through: the client's secrets.
@@ -236,7 +230,7 @@ struct Pages<'a> {
     limit: Option<i32>,
     cursor: Option<String>,
     /// Every cursor followed so far: one Stytch sends twice would loop forever.
-    seen: Vec<String>,
+    seen: std::collections::HashSet<String>,
     page: std::vec::IntoIter<ConnectedAppClient>,
     /// An error to yield once the current page is used up.
     failure: Option<Error>,
@@ -248,9 +242,20 @@ impl Pages<'_> {
     async fn next_page(&mut self) -> Result<(), Error> {
         let request = SearchClientsRequest::builder().cursor(self.cursor.clone()).limit(self.limit);
         let answer = self.calls.search(request).await?;
+        let empty = answer.connected_apps.is_empty();
         self.page = answer.connected_apps.into_iter();
         match answer.results_metadata.next_cursor.filter(|cursor| !cursor.is_empty()) {
             None => self.done = true,
+            // An empty page that points to another: a server that would keep the listing asking forever.
+            Some(_) if empty => {
+                self.done = true;
+                self.failure = Some(Error::UnexpectedBody(Box::new(UnexpectedBody {
+                    operation: operations::CLIENT_SEARCH.id,
+                    status: reqwest::StatusCode::OK,
+                    reason: "an empty page with a next_cursor: the listing stopped rather than ask forever".into(),
+                    body_excerpt: String::new(),
+                })));
+            }
             Some(cursor) if self.seen.contains(&cursor) => {
                 self.done = true;
                 self.failure = Some(Error::UnexpectedBody(Box::new(UnexpectedBody {
@@ -261,7 +266,7 @@ impl Pages<'_> {
                 })));
             }
             Some(cursor) => {
-                self.seen.push(cursor.clone());
+                self.seen.insert(cursor.clone());
                 self.cursor = Some(cursor);
             }
         }

@@ -5,8 +5,8 @@
 //! ([`B2b`], [`Consumer`]) or by the session the crate already handles ([`MemberSessionCalls`],
 //! [`UserSessionCalls`]: the session goes in the body, and Stytch authenticates it).
 //!
-//! `authorize`'s answer holds the authorization code twice: as `authorization_code` (a [`Credential`]: it never
-//! prints) and inside `redirect_uri`, where the browser must take it; do not log the redirect.
+//! `authorize`'s answer holds the authorization code twice: as `authorization_code` and inside `redirect_uri`,
+//! where the browser must take it. Both are [`Credential`]s: neither prints; `.expose()` the redirect to send it.
 //!
 //! The request types are the generated ones; the call sets who consents (the ids, or the session) and clears the
 //! other, whatever the request held. `authorize_start` changes nothing and is retried like a read; `authorize`
@@ -57,11 +57,6 @@ impl Grant<'_> {
         self.client.generated().inner.secrets.union(&self.options.secrets)
     }
 
-    /// These options, for a call that must not run twice.
-    fn once(&self) -> CallOptions {
-        CallOptions { once: true, ..self.options.clone() }
-    }
-
     async fn member_start(
         &self,
         subject: Subject<'_>,
@@ -86,8 +81,7 @@ impl Grant<'_> {
     ) -> Result<MemberAuthorizeResponse, Error> {
         (body.organization_id, body.member_id, body.session_token, body.session_jwt) = member_identity(&subject);
         let call = self.client.generated().api_b2b_idp_v1_b2b_idp_oauth_authorize().body(body);
-        let options = self.once();
-        generated::run(self.client, &options, &operations::B2B_AUTHORIZE, || self.secrets(), Box::pin(call.send()))
+        generated::run(self.client, &self.options, &operations::B2B_AUTHORIZE, || self.secrets(), Box::pin(call.send()))
             .await
     }
 
@@ -115,9 +109,14 @@ impl Grant<'_> {
     ) -> Result<UserAuthorizeResponse, Error> {
         (body.user_id, body.session_token, body.session_jwt) = user_identity(&subject);
         let call = self.client.generated().api_idp_v1_idp_oauth_authorize().body(body);
-        let options = self.once();
-        generated::run(self.client, &options, &operations::USER_AUTHORIZE, || self.secrets(), Box::pin(call.send()))
-            .await
+        generated::run(
+            self.client,
+            &self.options,
+            &operations::USER_AUTHORIZE,
+            || self.secrets(),
+            Box::pin(call.send()),
+        )
+        .await
     }
 }
 

@@ -89,7 +89,6 @@ impl<'a> Consumer<'a> {
         .await
     }
 
-    /// What this call must never let through: the client's secrets, the sessions the call sent or holds.
     /// What a consent call made through this value needs: the client and these options.
     pub(crate) fn grant(&self) -> crate::ext::calls::consent::Grant<'a> {
         let mut options = self.options.clone();
@@ -99,6 +98,7 @@ impl<'a> Consumer<'a> {
         crate::ext::calls::consent::Grant { client: self.client, options }
     }
 
+    /// What this call must never let through: the client's secrets, the sessions the call sent or holds.
     fn secrets(&self) -> Secrets {
         let mut secrets = self.client.generated().inner.secrets.union(&self.options.secrets);
         if let Some(session) = self.client.member_session() {

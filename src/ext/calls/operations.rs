@@ -155,6 +155,26 @@ pub(crate) const INTROSPECT_ON_CUSTOM_DOMAIN: Operation =
 pub(crate) const JWKS_ON_CUSTOM_DOMAIN: Operation =
     Operation { id: "well_known_jwks", method: Method::GET, path: "/.well-known/jwks.json" };
 
+/// The operations (by id) that must not run twice: each creates, changes or deletes something, or issues a secret
+/// or a code. The retry loop retries them only where Stytch cannot have run them (a `429`, a connection never
+/// made), whoever calls them (this crate's handles, or the generated client directly), and
+/// [`Error::is_retryable`](crate::Error::is_retryable) says `false` after any other failure of theirs.
+pub(crate) const MUST_NOT_REPEAT: [&str; 8] = [
+    CLIENT_CREATE.id,
+    CLIENT_UPDATE.id,
+    CLIENT_DELETE.id,
+    CLIENT_ROTATE_START.id,
+    CLIENT_ROTATE.id,
+    CLIENT_ROTATE_CANCEL.id,
+    B2B_AUTHORIZE.id,
+    USER_AUTHORIZE.id,
+];
+
+/// Whether the operation `id` must not run twice (see [`MUST_NOT_REPEAT`]).
+pub(crate) fn must_not_repeat(id: &str) -> bool {
+    MUST_NOT_REPEAT.contains(&id)
+}
+
 /// The operations (by id) whose requests never carry the project's credentials.
 pub(crate) const WITHOUT_PROJECT_CREDENTIALS: [&str; 2] = [INTROSPECT.id, JWKS_ON_CUSTOM_DOMAIN.id];
 

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 
+use crate::ext::calls::operations;
 use crate::ext::hygiene::escape::Escaped;
 use crate::{AccessTokenError, ApiError, ErrorType, JwtError, TransportError, UnexpectedBody};
 
@@ -95,11 +96,20 @@ impl Error {
     /// refused or reset, timeouts) — what the client itself retries (see [`RetryPolicy`](crate::RetryPolicy)), so
     /// `true` on a returned error means the retries were spent or disabled. Never for other 4xx, a response that
     /// is not valid HTTP ([`TransportErrorKind::Protocol`](crate::TransportErrorKind::Protocol)), invalid input
-    /// or configuration.
+    /// or configuration. Never either for a call that must not run twice (creating, updating or deleting a
+    /// Connected App, a secret rotation step, `authorize`) after a failure that may have come after it ran (a 5xx,
+    /// a timeout, a connection lost mid-request): read the state back before trying again.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => crate::ext::transport::retry::retryable_status(e.status),
-            Error::Transport(e) => e.is_retryable(),
+            // A call that must not run twice (a create, a rotation step, a consent decision) may have run: only a
+            // 429 or a connection never made say it did not.
+            Error::Api(e) => {
+                crate::ext::transport::retry::retryable_status(e.status)
+                    && (e.status == StatusCode::TOO_MANY_REQUESTS || !operations::must_not_repeat(e.operation))
+            }
+            Error::Transport(e) => {
+                e.is_retryable() && (!e.may_have_reached_server() || !operations::must_not_repeat(e.operation))
+            }
             Error::Jwks(e) | Error::RbacPolicy(e) => e.is_retryable(),
             Error::UnexpectedBody(_)
             | Error::InvalidInput(_)

@@ -15,9 +15,14 @@ use crate::generated::Client as GeneratedClient;
 impl GeneratedClient {
     /// The retry loop: each attempt gets a timeout clamped to the call's deadline and has its body read (bounded)
     /// before its outcome is judged. Returns the last response (its body read) and the body.
-    pub(crate) async fn attempts(&self, mut request: reqwest::Request) -> reqwest::Result<(reqwest::Response, Bytes)> {
+    pub(crate) async fn attempts(
+        &self,
+        mut request: reqwest::Request,
+        operation_id: &str,
+    ) -> reqwest::Result<(reqwest::Response, Bytes)> {
         let state = self.inner();
-        let scope::Settings { retry, attempt_timeout, deadline, started, pacer, once } = scope::settings();
+        let scope::Settings { retry, attempt_timeout, deadline, started, pacer } = scope::settings();
+        let once = crate::ext::calls::operations::must_not_repeat(operation_id);
         let policy = retry.unwrap_or_else(|| state.retry.clone());
         let attempt_timeout = attempt_timeout.unwrap_or(state.attempt_timeout);
         // A deadline too far to represent (`Duration::MAX`) is no deadline.

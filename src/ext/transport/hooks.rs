@@ -41,8 +41,8 @@ impl ClientHooks<ClientState> for GeneratedClient {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let (response, body) = self.attempts(request).await?;
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        let (response, body) = self.attempts(request, info.operation_id).await?;
         // The ext layer reads only the status and body of a success: progenitor would copy headers nobody reads.
         // Errors keep theirs, and so does a power user calling the generated client directly (no scope).
         let headers = !scope::in_scope() || !response.status().is_success();

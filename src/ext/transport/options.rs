@@ -24,10 +24,6 @@ pub(crate) struct CallOptions {
     pub(crate) secrets: Secrets,
     /// The bulk run this call belongs to: its attempts take a slot and honour the run's pauses.
     pub(crate) pacer: Option<Arc<Pacer>>,
-    /// A call that must not run twice (a create, an update, a secret rotation step, a consent decision): retried
-    /// only when the request cannot have reached Stytch (a `429`, a connection never made), never after an
-    /// ambiguous failure (a `5xx`, a timeout, a connection lost mid-request), when it may have run already.
-    pub(crate) once: bool,
 }
 
 impl CallOptions {

@@ -16,7 +16,6 @@ struct CallScope {
     deadline: Option<Duration>,
     started: Instant,
     pacer: Option<Arc<Pacer>>,
-    once: bool,
     report: RefCell<CallReport>,
 }
 
@@ -32,7 +31,6 @@ pub(crate) async fn scoped<F: Future>(options: &CallOptions, call: F) -> (F::Out
         deadline: options.deadline,
         started: options.started.unwrap_or_else(Instant::now),
         pacer: options.pacer.clone(),
-        once: options.once,
         report: RefCell::new(CallReport::default()),
     };
     CALL.scope(scope, async {
@@ -63,7 +61,6 @@ pub(crate) fn settings() -> Settings {
         deadline: scope.deadline,
         started: scope.started,
         pacer: scope.pacer.clone(),
-        once: scope.once,
     })
     .unwrap_or_else(|_| Settings {
         retry: None,
@@ -71,7 +68,6 @@ pub(crate) fn settings() -> Settings {
         deadline: None,
         started: Instant::now(),
         pacer: None,
-        once: false,
     })
 }
 
@@ -82,6 +78,4 @@ pub(crate) struct Settings {
     pub(crate) deadline: Option<Duration>,
     pub(crate) started: Instant,
     pub(crate) pacer: Option<Arc<Pacer>>,
-    /// See [`CallOptions::once`].
-    pub(crate) once: bool,
 }

@@ -50,6 +50,6 @@ pub(crate) async fn send(
     // Our `pre` never fails; the conversion only satisfies the signature.
     client.pre::<()>(&mut request, &info).await.map_err(|e| Error::Configuration(e.to_string().into()))?;
     // The retry loop without `exec`'s last step: the body is already in hand, no response is rebuilt.
-    let (response, body) = client.attempts(request).await.map_err(transport)?;
+    let (response, body) = client.attempts(request, operation.id).await.map_err(transport)?;
     Ok((response.status(), body))
 }
