@@ -20,6 +20,7 @@ mod cli;
 mod cli_terminal;
 mod clients;
 mod consent;
+mod consent_screen;
 mod consumer_model_schemas;
 mod consumer_revoke;
 mod consumer_user_connected_apps;
