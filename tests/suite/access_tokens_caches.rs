@@ -41,12 +41,7 @@ fn read_users() -> TokenRequirements {
 #[tokio::test]
 async fn one_deadline_covers_the_key_fetch_and_the_policy_fetch() {
     let server = httpmock::MockServer::start_async().await;
-    let jwks = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::member_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[0])).delay(Duration::from_millis(600));
-        })
-        .await;
+    let jwks = mount_slow_jwks(&server, Duration::from_millis(600)).await;
     let policy = server
         .mock_async(|when, then| {
             Expect::get("/v1/b2b/rbac/policy").matcher(when);
@@ -76,12 +71,7 @@ async fn one_deadline_covers_the_key_fetch_and_the_policy_fetch() {
 #[tokio::test]
 async fn a_token_that_ages_past_max_token_age_while_its_key_is_fetched_is_refused() {
     let server = httpmock::MockServer::start_async().await;
-    let slow = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::member_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[0])).delay(Duration::from_millis(2500));
-        })
-        .await;
+    let slow = mount_slow_jwks(&server, Duration::from_millis(2500)).await;
     let tokens = client(&server, Duration::from_secs(10)).b2b_access_tokens().max_token_age(Duration::from_secs(2));
     let mut claims = jwt::access_claims();
     claims["iat"] = json!(jwt::now() - 1); // one second old: young enough before the fetch, not after

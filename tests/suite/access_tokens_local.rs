@@ -464,12 +464,7 @@ async fn a_token_that_expires_while_its_key_is_fetched_is_expired() {
         .jwt_leeway(Duration::ZERO)
         .build()
         .unwrap();
-    let slow = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::member_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[0])).delay(Duration::from_millis(2500));
-        })
-        .await;
+    let slow = mount_slow_jwks(&server, Duration::from_millis(2500)).await;
     // Valid when it arrives (exp within the next second), expired once the cold key fetch is over.
     let token = SigningKey::generation(0).sign(&with(jwt::access_claims(), "/exp", json!(jwt::now() + 1)));
     let err = client.b2b_access_tokens().verify(&token).await.unwrap_err();

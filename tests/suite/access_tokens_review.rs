@@ -91,12 +91,7 @@ async fn a_session_that_ends_while_its_key_is_fetched_is_refused() {
         .jwt_leeway(Duration::ZERO)
         .build()
         .unwrap();
-    let slow = server
-        .mock_async(|when, then| {
-            Expect::get(jwt::member_jwks_path()).matcher(when);
-            then.status(200).json_body(jwt::jwks(&[0])).delay(Duration::from_millis(2500));
-        })
-        .await;
+    let slow = mount_slow_jwks(&server, Duration::from_millis(2500)).await;
     let ends = humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(1)).to_string();
     let claims = jwt::with(jwt::member_claims(), "/https:~1~1stytch.com~1session/expires_at", json!(ends));
     let token = SigningKey::generation(0).sign(&claims); // exp: now + 300

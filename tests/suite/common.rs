@@ -419,6 +419,16 @@ pub async fn mount_jwks(server: &MockServer, member: bool) -> httpmock::Mock<'_>
         .await
 }
 
+/// The member JWKS, answered after `delay`: a cold key fetch that takes time.
+pub async fn mount_slow_jwks(server: &MockServer, delay: std::time::Duration) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            Expect::get(jwt::member_jwks_path()).matcher(when);
+            then.status(200).json_body(jwt::jwks(&[0])).delay(delay);
+        })
+        .await
+}
+
 /// Records each wait instead of sleeping (the client's and a bulk run's pacing waits), so tests cost no time.
 #[allow(dead_code)]
 #[derive(Debug, Default)]
