@@ -9,6 +9,14 @@ pub const INNER_TYPE: &str = "crate::ext::transport::ClientState";
 /// The type every credential-shaped model field gets (`src/ext/hygiene/credential.rs`): it never prints.
 pub const CREDENTIAL_TYPE: &str = "crate::Credential";
 
+/// The type of the client secrets Stytch returns once (`src/ext/hygiene/client_secret.rs`): it never prints, and
+/// serde writes it only inside `ExposeSecrets`. Not [`CREDENTIAL_TYPE`], which must serialize by itself: the
+/// credentials a caller sends (a session token in a request body) travel through the generated client's serde.
+pub const CLIENT_SECRET_TYPE: &str = "crate::ClientSecret";
+
+/// The fields that get [`CLIENT_SECRET_TYPE`]: secrets the API returns and the caller never sends back through it.
+const CLIENT_SECRET_FIELDS: [&str; 2] = ["client_secret", "next_client_secret"];
+
 use proc_macro2::TokenTree;
 use quote::ToTokens as _;
 
@@ -122,6 +130,9 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
     let changed = |what: &str| format!("progenitor's output changed shape ({what}); see openapi/codegen.rs");
     let credential: syn::Type =
         syn::parse_str(CREDENTIAL_TYPE).map_err(|e| format!("{CREDENTIAL_TYPE} is not a Rust type: {e}"))?;
+    let client_secret: syn::Type =
+        syn::parse_str(CLIENT_SECRET_TYPE).map_err(|e| format!("{CLIENT_SECRET_TYPE} is not a Rust type: {e}"))?;
+    let never_prints = |name: &str| if CLIENT_SECRET_FIELDS.contains(&name) { &client_secret } else { &credential };
     let types = module_items(&mut file.items, "types").ok_or_else(|| changed("no `mod types`"))?;
     // (model, field) -> (the type it had, the type it has now)
     let mut retyped = std::collections::BTreeMap::new();
@@ -133,7 +144,7 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
                 for field in fields.named.iter_mut() {
                     let name = json_name(field);
                     if credential_keys::is_credential_key(&name) {
-                        field.ty = with_credential(&field.ty, &credential).ok_or_else(|| {
+                        field.ty = with_credential(&field.ty, never_prints(&name)).ok_or_else(|| {
                             format!(
                                 "{}::{}.{name} is credential-shaped but its type `{}` is not a string (or an Option \
                                  or Vec of strings): give it a type that never prints in openapi/codegen.rs",
@@ -157,7 +168,7 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
                 continue;
             }
             let old = field.ty.clone();
-            field.ty = with_credential(&old, &credential).ok_or_else(|| {
+            field.ty = with_credential(&old, never_prints(&name)).ok_or_else(|| {
                 format!(
                     "{}.{name} is credential-shaped but its type `{}` is not a string (or an Option or Vec of strings): \
                      give it a type that never prints in openapi/codegen.rs",
@@ -388,6 +399,10 @@ fn complete_mock(file: &mut syn::File) -> Result<(), String> {
         let syn::Item::Impl(block) = item else { continue };
         let syn::Type::Path(self_type) = &*block.self_ty else { continue };
         let Some(name) = self_type.path.get_ident().cloned() else { continue };
+        if name.to_string().ends_with("Then") {
+            expose_secrets_in_answers(&name, block).map_err(|e| changed(&e))?;
+            continue;
+        }
         if !name.to_string().ends_with("When") {
             continue;
         }
@@ -436,6 +451,26 @@ fn complete_mock(file: &mut syn::File) -> Result<(), String> {
         use crate::ext::mock::path_segment;
     ));
     operations.1.extend(added);
+    Ok(())
+}
+
+/// A mock answers with what Stytch would send, client secrets included: each `Then` method's
+/// `json_body_obj(value)` becomes `json_body_obj(&crate::ExposeSecrets(value))` (a `ClientSecret` serializes only
+/// inside it, and httpmock's `json_body_obj` panics on a serialization error).
+fn expose_secrets_in_answers(name: &syn::Ident, block: &mut syn::ItemImpl) -> Result<(), String> {
+    const GENERATED: &str = ". json_body_obj (value)";
+    const PATCHED: &str = ". json_body_obj (& crate :: ExposeSecrets (value))";
+    for member in block.items.iter_mut() {
+        let syn::ImplItem::Fn(function) = member else { continue };
+        let body = function.block.to_token_stream().to_string();
+        if !body.contains("json_body_obj") {
+            continue;
+        }
+        if body.matches("json_body_obj").count() != 1 || !body.contains(GENERATED) {
+            return Err(format!("{name}::{} answers with a body some other way", function.sig.ident));
+        }
+        function.block = syn::parse_str(&body.replace(GENERATED, PATCHED)).map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

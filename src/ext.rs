@@ -70,6 +70,9 @@ mod errors {
 
 /// Hygiene: what never prints, and what is cut or escaped before text reaches an error, a log or a terminal.
 mod hygiene {
+    /// The type of the client secrets Stytch returns once, which never prints and serializes only when asked:
+    /// [`ClientSecret`](crate::ClientSecret).
+    pub(crate) mod client_secret;
     /// The type of every credential-shaped model field, which never prints: [`Credential`](crate::Credential).
     pub(crate) mod credential;
     /// Which keys name a credential: the one list for the scrubber and for the generated models' field types.
@@ -192,6 +195,7 @@ pub use client::handle::Client;
 pub use errors::api_error::{ApiError, ErrorDetails, UnexpectedBody};
 pub use errors::error::{Error, InvalidInput};
 pub use errors::error_type::ErrorType;
+pub use hygiene::client_secret::{ClientSecret, ExposeSecrets};
 pub use hygiene::credential::Credential;
 pub use hygiene::secret::Secret;
 // For the emulator, which signs and checks the JWTs it issues with the same code.

@@ -249,3 +249,56 @@ async fn an_authenticate_answers_own_credentials_never_reach_a_trace() {
     assert!(output.contains("operation=\"api_session_v1_authenticate\""), "{output}");
     assert!(!output.contains(rotated), "the trace leaks the answer's own token:\n{output}");
 }
+
+/// The secrets Stytch returns once (a created app's `client_secret`, a rotation's `next_client_secret`) and the
+/// authorization code `authorize` issues are in the answers, never in a trace: on the emulator, at TRACE level,
+/// with the answers logged by `{:?}` as a user would.
+#[tokio::test]
+async fn returned_client_secrets_and_codes_never_reach_a_trace() {
+    use stytch_connected_apps::emulator::{Emulator, Fixture, SEED_ADMIN, SEED_ORGANIZATION};
+    use stytch_connected_apps::models::{CreateClientRequest, MemberAuthorizeRequest};
+
+    let _turn = TURN.lock().await;
+    let captured = Captured::install();
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let client = emulator.client().unwrap();
+    let apps = client.connected_apps();
+    let created = apps
+        .create(
+            CreateClientRequest::builder()
+                .client_type("third_party".to_owned())
+                .client_name("Traced".to_owned())
+                .redirect_urls(vec!["https://traced.example.com/cb".to_owned()]),
+        )
+        .await
+        .unwrap();
+    tracing::info!(?created, "created");
+    let app = created.connected_app.client_id.clone();
+    let secret = created.connected_app.client_secret.clone().unwrap().into_exposed();
+    let started = apps.start_secret_rotation(&app).await.unwrap();
+    tracing::info!(?started, "started");
+    let next = started.connected_app.next_client_secret.expose().to_owned();
+    let granted = client
+        .b2b()
+        .authorize(
+            SEED_ORGANIZATION,
+            SEED_ADMIN,
+            MemberAuthorizeRequest::builder()
+                .client_id(app.clone())
+                .redirect_uri("https://traced.example.com/cb".to_owned())
+                .response_type("code".to_owned())
+                .scopes(vec!["openid".to_owned()])
+                .consent_granted(true),
+        )
+        .await
+        .unwrap();
+    tracing::info!(?granted, "granted");
+    let code = granted.authorization_code.clone().unwrap().into_exposed();
+
+    let output = captured.text();
+    assert!(output.contains("operation=\"api_connectedapps_v1_connected_apps_clients_create\""), "{output}");
+    assert!(output.contains("created") && output.contains("ClientSecret(<redacted>)"), "{output}");
+    for (what, value) in [("client_secret", &secret), ("next_client_secret", &next), ("authorization code", &code)] {
+        assert!(!value.is_empty() && !output.contains(value.as_str()), "the trace leaks the {what}:\n{output}");
+    }
+}

@@ -95,7 +95,7 @@ response_meta! {
     RbacPolicyResponse => |r| Some(&r.request_id);
     UserJwksResponse => |r| Some(&r.request_id);
     CreateClientResponse => |r| Some(&r.request_id),
-        carrying |r| r.connected_app.client_secret.iter().map(crate::Credential::expose).collect();
+        carrying |r| r.connected_app.client_secret.iter().map(crate::ClientSecret::expose).collect();
     GetClientResponse => |r| Some(&r.request_id);
     UpdateClientResponse => |r| Some(&r.request_id);
     DeleteClientResponse => |r| Some(&r.request_id);

@@ -59,7 +59,7 @@ async fn create_sends_only_what_was_set_and_its_secret_never_prints() {
     assert_eq!(app.client_secret.as_ref().map(|s| s.expose()), Some(SECRET_OF_APP));
     assert_eq!(created.request_id, "request-id-test-b05c992f-ebdc-489d-a754-c7e70ba13141");
     let shown = format!("{created:?}");
-    assert!(!shown.contains(SECRET_OF_APP) && shown.contains("Credential(<redacted>)"), "{shown}");
+    assert!(!shown.contains(SECRET_OF_APP) && shown.contains("ClientSecret(<redacted>)"), "{shown}");
 }
 
 #[tokio::test]

@@ -41,6 +41,7 @@ mod ids;
 mod jwks_cache;
 mod jwks_endpoints;
 mod jwt_forged;
+mod mock_connected_apps;
 mod mock_helpers;
 mod model_credentials;
 mod properties;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use stytch_connected_apps::ExposeSecrets;
 use stytch_connected_apps::emulator::{self, Emulator, Fixture, MemberSessionRecord, Project, UserSessionRecord};
 use stytch_connected_apps::generated::types::{
     self as generated, ApiB2bSessionV1AuthenticateRequest, ApiB2bSessionV1AuthenticateResponse,
@@ -28,7 +29,8 @@ mod credential_keys;
 
 use credential_keys::is_credential_key;
 
-const REDACTED: &str = "Credential(<redacted>)";
+/// How `Credential` and `ClientSecret` show themselves in `Debug`.
+const REDACTED: &str = "(<redacted>)";
 
 /// `value` with every string (or string in an array) under a credential-shaped key replaced by a distinct planted
 /// value; returns the planted values and the credential-shaped keys of the top level.
@@ -83,7 +85,17 @@ where
     let model: T = serde_json::from_value(instance.clone()).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_hidden(what, &format!("{model:?}"), &planted);
     assert_hidden(what, &format!("{model:#?}"), &planted);
-    let written = serde_json::to_value(&model).unwrap();
+    // Asked explicitly (a returned client secret serializes only so); by itself, the model writes the same JSON or,
+    // holding a client secret, refuses without printing it.
+    let written = serde_json::to_value(ExposeSecrets(&model)).unwrap();
+    match serde_json::to_value(&model) {
+        Ok(plain) => assert_eq!(plain, written, "{what}: serialized differently when asked"),
+        Err(refused) => {
+            let refused = refused.to_string();
+            assert!(refused.contains("ExposeSecrets"), "{what}: {refused}");
+            assert_hidden(what, &format!("{refused} {REDACTED}"), &planted);
+        }
+    }
     assert_eq!(without_nulls(written.clone()), without_nulls(instance), "{what}: serialized differently");
     assert!(serde_json::from_value::<T>(written).unwrap() == model, "{what}: does not read back equal");
     (model, planted, top)

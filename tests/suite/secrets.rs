@@ -112,3 +112,67 @@ async fn errors_of_every_kind_never_print_credentials() {
         assert_error_hidden(err);
     }
 }
+
+/// A returned client secret, rendering by rendering: `Debug` (its own, and of the models holding it, pretty too) shows
+/// `<redacted>`; there is no `Display`; serde writes it only inside `ExposeSecrets`, and the refusal names neither the
+/// secret nor part of it; `expose` is the one way to the text; the secret reads from JSON as a string.
+#[test]
+fn a_returned_client_secret_renders_nowhere_unless_asked() {
+    use stytch_connected_apps::models::{CreateClientResponse, RotateSecretStartResponse};
+    use stytch_connected_apps::{ClientSecret, ExposeSecrets};
+
+    const CREATED: &str = "secret-test-5fDw2oWpn6HcdNuTB8wEhPmDWcmTpgv7Qx";
+    const NEXT: &str = "secret-test-NextQ9rAa2bCc3dDd4eEe5fFf6gGg7hHh8iJ";
+    let created: CreateClientResponse =
+        serde_json::from_str(include_str!("../fixtures/client_create_200.json")).unwrap();
+    let started: RotateSecretStartResponse =
+        serde_json::from_str(include_str!("../fixtures/client_rotate_start_200.json")).unwrap();
+    let secret = created.connected_app.client_secret.clone().unwrap();
+    assert_eq!(secret.expose(), CREATED);
+    assert_eq!(started.connected_app.next_client_secret.expose(), NEXT);
+
+    // Debug, of the secret and of every model that holds one.
+    let shown = format!("{secret:?} {secret:#?} {created:?} {created:#?} {started:?} {started:#?}");
+    for value in [CREATED, NEXT, &CREATED[..CREATED.len() - 4], &NEXT[..NEXT.len() - 4]] {
+        assert!(!shown.contains(value), "Debug prints a client secret: {shown}");
+    }
+    assert!(shown.contains("ClientSecret(<redacted>)"), "{shown}");
+
+    // No Display: a probe that picks the inherent method only when the type is Display.
+    struct Probe<T>(T);
+    trait NotDisplay {
+        fn is_display(&self) -> bool {
+            false
+        }
+    }
+    impl<T> NotDisplay for Probe<T> {}
+    #[allow(dead_code)]
+    impl<T: std::fmt::Display> Probe<T> {
+        fn is_display(&self) -> bool {
+            true
+        }
+    }
+    assert!(!Probe(secret.clone()).is_display());
+    assert!(Probe("a str is Display").is_display(), "the probe itself works");
+
+    // serde: refused by habit, written when asked, and the refusal carries nothing of the secret.
+    for refused in [
+        serde_json::to_string(&secret).unwrap_err(),
+        serde_json::to_string(&created).unwrap_err(),
+        serde_json::to_string(&started).unwrap_err(),
+        serde_json::to_string(&vec![Some(secret.clone())]).unwrap_err(),
+    ] {
+        let text = format!("{refused} {refused:?}");
+        assert!(text.contains("ExposeSecrets"), "{text}");
+        assert!(!text.contains(&CREATED[..8]) || !text.contains(&CREATED[8..]), "{text}");
+        assert!(!text.contains(&NEXT[12..]), "{text}");
+    }
+    let exposed: serde_json::Value = serde_json::to_value(ExposeSecrets(&created)).unwrap();
+    assert_eq!(exposed["connected_app"]["client_secret"], CREATED);
+    let exposed: serde_json::Value = serde_json::to_value(ExposeSecrets(&started)).unwrap();
+    assert_eq!(exposed["connected_app"]["next_client_secret"], NEXT);
+    // Asking once does not leave the door open.
+    assert!(serde_json::to_string(&created).is_err());
+    assert_eq!(format!("{:?}", ExposeSecrets(&created)), "ExposeSecrets(..)");
+    assert_eq!(ClientSecret::from(CREATED).into_exposed(), CREATED);
+}

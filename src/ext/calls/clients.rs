@@ -51,7 +51,7 @@ use crate::{Client, Error, InvalidInput, UnexpectedBody};
 ///     .create(CreateClientRequest::builder().client_type("third_party".to_owned()).client_name("Partner sync".to_owned()))
 ///     .await?;
 /// let app = created.connected_app;
-/// // Returned once: store it now. It never prints (`Debug` shows `Credential(<redacted>)`).
+/// // Returned once: store it now. It never prints (`Debug` shows `ClientSecret(<redacted>)`; serde writes it only inside `ExposeSecrets`).
 /// let secret = app.client_secret.as_ref().map(|secret| secret.expose());
 /// # let _ = secret;
 /// # Ok(()) }

@@ -182,6 +182,7 @@ pub(crate) const WITHOUT_PROJECT_CREDENTIALS: [&str; 2] = [INTROSPECT.id, JWKS_O
 #[cfg(feature = "mock")]
 pub(crate) const WITH_MEMBER_SESSION: [&Operation; 4] = [&B1, &B2, &B3, &B4];
 
-/// The operations whose body the SDK always sends as `{}` (the two revokes).
+/// The operations whose body the SDK always sends as `{}` (the two revokes, the three rotation steps).
 #[cfg(feature = "mock")]
-pub(crate) const EMPTY_OBJECT_BODY: [&Operation; 2] = [&B4, &C2];
+pub(crate) const EMPTY_OBJECT_BODY: [&Operation; 5] =
+    [&B4, &C2, &CLIENT_ROTATE_START, &CLIENT_ROTATE, &CLIENT_ROTATE_CANCEL];

@@ -4,9 +4,12 @@
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    ErrorEnvelope, MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse,
+    CreateClientResponse, DeleteClientResponse, ErrorEnvelope, GetClientResponse, MemberAuthorizeResponse,
+    MemberAuthorizeStartResponse, MemberConnectedAppsResponse, MemberJwksResponse, MemberSessionAuthenticateResponse,
     OrganizationConnectedAppResponse, OrganizationConnectedAppsResponse, RevokeMemberConnectedAppResponse,
-    RevokeUserConnectedAppResponse, UserConnectedAppsResponse, UserJwksResponse, UserSessionAuthenticateResponse,
+    RevokeUserConnectedAppResponse, RotateSecretCancelResponse, RotateSecretResponse, RotateSecretStartResponse,
+    SearchClientsResponse, UpdateClientResponse, UserAuthorizeResponse, UserAuthorizeStartResponse,
+    UserConnectedAppsResponse, UserJwksResponse, UserSessionAuthenticateResponse,
 };
 
 /// The fixtures, each a file of `tests/fixtures/` (see its README for where each comes from).
@@ -21,6 +24,17 @@ mod fixtures {
     pub(super) const USER_AUTHENTICATE: &str =
         include_str!("../../../tests/fixtures/user_session_authenticate_200.json");
     pub(super) const JWKS: &str = include_str!("../../../tests/fixtures/jwks_200.json");
+    pub(super) const CLIENT_CREATE: &str = include_str!("../../../tests/fixtures/client_create_200.json");
+    pub(super) const CLIENT_GET: &str = include_str!("../../../tests/fixtures/client_get_200.json");
+    pub(super) const CLIENT_DELETE: &str = include_str!("../../../tests/fixtures/client_delete_200.json");
+    pub(super) const CLIENT_SEARCH: &str = include_str!("../../../tests/fixtures/client_search_page1_200.json");
+    pub(super) const CLIENT_ROTATE_START: &str = include_str!("../../../tests/fixtures/client_rotate_start_200.json");
+    pub(super) const CLIENT_ROTATE: &str = include_str!("../../../tests/fixtures/client_rotate_200.json");
+    pub(super) const MEMBER_AUTHORIZE_START: &str =
+        include_str!("../../../tests/fixtures/b2b_authorize_start_200.json");
+    pub(super) const MEMBER_AUTHORIZE: &str = include_str!("../../../tests/fixtures/b2b_authorize_200.json");
+    pub(super) const USER_AUTHORIZE_START: &str = include_str!("../../../tests/fixtures/authorize_start_200.json");
+    pub(super) const USER_AUTHORIZE: &str = include_str!("../../../tests/fixtures/authorize_200.json");
     pub(super) const E401: &str = include_str!("../../../tests/fixtures/seed001_401.json");
     pub(super) const E403: &str = include_str!("../../../tests/fixtures/error_403_session_authorization.json");
     pub(super) const E404: &str = include_str!("../../../tests/fixtures/error_404_connected_app.json");
@@ -70,6 +84,27 @@ examples! {
     UserJwksResponse => JWKS,
         "one RS256 key, the emulator's first signing key (`emulator::SigningKey::generation(0)`, feature `emulator`): \
          JWTs it signs verify against this key set";
+    CreateClientResponse => CLIENT_CREATE,
+        "a third-party confidential app just created, with its `client_secret` (made up; returned once)";
+    GetClientResponse => CLIENT_GET, "the same app read back: its secret by its last four characters only";
+    UpdateClientResponse => CLIENT_GET, "the same app after an update (its settings as `get` shows them)";
+    DeleteClientResponse => CLIENT_DELETE, "the app's `client_id`, deleted";
+    SearchClientsResponse => CLIENT_SEARCH,
+        "a first page of the project's apps, with the `next_cursor` of a second (`results_metadata`)";
+    RotateSecretStartResponse => CLIENT_ROTATE_START,
+        "a rotation started: the app with its `next_client_secret` (made up; returned once) and both last fours";
+    RotateSecretResponse => CLIENT_ROTATE,
+        "a rotation completed: the next secret is the only one (no `next_client_secret_last_four`)";
+    RotateSecretCancelResponse => CLIENT_GET, "a rotation cancelled: the current secret stays, the next is gone";
+    MemberAuthorizeStartResponse => MEMBER_AUTHORIZE_START,
+        "the seed's admin asked to consent to a third-party app: `consent_required`, two grantable scopes and one \
+         the member's roles cannot grant";
+    MemberAuthorizeResponse => MEMBER_AUTHORIZE,
+        "consent granted: the redirect to the app with the authorization code (made up) and its `state`";
+    UserAuthorizeStartResponse => USER_AUTHORIZE_START,
+        "the seed's user asked to consent to a third-party app: `consent_required`, two grantable scopes";
+    UserAuthorizeResponse => USER_AUTHORIZE,
+        "consent granted: the redirect to the app with the authorization code (made up) and its `state`";
 }
 
 impl ErrorEnvelope {
@@ -135,6 +170,35 @@ mod tests {
         assert_eq!(UserSessionAuthenticateResponse::example().session.roles, ["stytch_user"]);
         assert_eq!(MemberJwksResponse::example().keys[0].kid, "jwk-test-emulator-0");
         assert_eq!(UserJwksResponse::example().keys.len(), 1);
+        let created = CreateClientResponse::example().connected_app;
+        assert!(
+            created
+                .client_secret
+                .as_ref()
+                .is_some_and(|s| s.expose().ends_with(&created.client_secret_last_four.clone().unwrap()))
+        );
+        assert_eq!(GetClientResponse::example().connected_app.client_id, created.client_id);
+        assert_eq!(UpdateClientResponse::example().connected_app.client_id, created.client_id);
+        assert_eq!(DeleteClientResponse::example().client_id, created.client_id);
+        assert!(SearchClientsResponse::example().results_metadata.next_cursor.is_some());
+        let started = RotateSecretStartResponse::example().connected_app;
+        assert_eq!(
+            started.next_client_secret_last_four.as_deref(),
+            started.next_client_secret.expose().get(started.next_client_secret.expose().len() - 4..)
+        );
+        assert!(RotateSecretResponse::example().connected_app.next_client_secret_last_four.is_none());
+        assert!(RotateSecretCancelResponse::example().connected_app.next_client_secret_last_four.is_none());
+        let member_start = MemberAuthorizeStartResponse::example();
+        assert!(member_start.consent_required);
+        assert_eq!(member_start.scope_results.iter().filter(|s| !s.is_grantable).count(), 1);
+        let member_code = MemberAuthorizeResponse::example();
+        let code = member_code.authorization_code.as_ref().map(|c| c.expose()).unwrap_or_default();
+        assert!(!code.is_empty() && member_code.redirect_uri.expose().contains(&format!("code={code}")));
+        assert!(UserAuthorizeStartResponse::example().scope_results.iter().all(|s| s.is_grantable));
+        let user_code = UserAuthorizeResponse::example();
+        assert!(
+            user_code.redirect_uri.expose().contains(user_code.authorization_code.as_ref().map_or("-", |c| c.expose()))
+        );
         for status in [400, 401, 403, 404, 429, 500, 502, 503, 599] {
             let envelope = ErrorEnvelope::example(status);
             assert_eq!(envelope.status_code, Some(i32::from(status)));

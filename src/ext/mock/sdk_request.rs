@@ -38,9 +38,10 @@ pub trait SdkRequest: Operation {
     ///   once; no `api-version` header (progenitor's clients send one; this SDK does not); no query string;
     /// - on B1–B4, the member session of `client` ([`Client::with_member_session`]) in its header, exactly once,
     ///   and not the other session header; neither header without a session, and never on the other operations;
-    /// - a `GET` without a body, `Content-Type`, `Content-Length` or `Transfer-Encoding`; a `POST` with
-    ///   `Content-Type: application/json` (once), and on the two revokes (B4, C2) the body `{}`, byte for byte. A
-    ///   `sessions/authenticate` body depends on the session: add `.session(&session)`.
+    /// - a `GET` or `DELETE` without a body, `Content-Type`, `Content-Length` or `Transfer-Encoding`; a `POST` or
+    ///   `PUT` with `Content-Type: application/json` (once), and on the two revokes (B4, C2) and the three secret
+    ///   rotation steps the body `{}`, byte for byte. A `sessions/authenticate` body depends on the session: add
+    ///   `.session(&session)`; for the others, add the operation's typed `.body(...)`.
     ///
     /// A per-call session (`client.b2b().with_session(&s)`) or a session-inferred call (`client.as_member(s)`)
     /// sends what `client.with_member_session(s)` sends: pass that client.
@@ -83,7 +84,7 @@ pub trait SdkRequest: Operation {
                 }
                 None => when.header_missing(SESSION_TOKEN_HEADER).header_missing(SESSION_JWT_HEADER),
             };
-            let when = if Self::METHOD == "GET" {
+            let when = if matches!(Self::METHOD, "GET" | "DELETE") {
                 when.header_missing("content-type")
                     .header_missing("content-length")
                     .header_missing("transfer-encoding")

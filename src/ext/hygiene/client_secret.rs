@@ -1,0 +1,177 @@
+use std::cell::Cell;
+use std::fmt;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A Connected App's client secret as Stytch returns it, once: `client_secret` when a confidential app is created,
+/// `next_client_secret` when a rotation starts. Whoever holds it can act as the app.
+///
+/// - It never prints: `Debug` shows `ClientSecret(<redacted>)`, and there is no `Display`.
+/// - serde writes it **only where asked explicitly**: serializing a model that holds one fails, unless it is
+///   wrapped in [`ExposeSecrets`]. A response logged or cached as JSON by habit does not carry the secret along;
+///   an error says where it would have. (It reads from JSON as the plain string it is.)
+/// - Its text is reachable through one explicit call, [`ClientSecret::expose`].
+///
+/// ```
+/// use stytch_connected_apps::{ClientSecret, ExposeSecrets};
+/// let secret = ClientSecret::from("secret-live-80JASucyk7z_G8Z2mPY8_IB_A4Kb9JxRXus=");
+/// assert_eq!(format!("{secret:?}"), "ClientSecret(<redacted>)");
+/// assert!(serde_json::to_string(&secret).is_err()); // not by habit
+/// assert_eq!(serde_json::to_string(&ExposeSecrets(&secret))?, r#""secret-live-80JASucyk7z_G8Z2mPY8_IB_A4Kb9JxRXus=""#);
+/// assert_eq!(secret.expose(), "secret-live-80JASucyk7z_G8Z2mPY8_IB_A4Kb9JxRXus=");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(transparent)]
+pub struct ClientSecret(String);
+
+/// A string's schema, inline: on the wire a client secret is the string it holds.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for ClientSecret {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
+impl ClientSecret {
+    /// The secret's text. Store it where the app reads its secret from; do not log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The secret's text, owned. Do not log it.
+    pub fn into_exposed(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+impl From<String> for ClientSecret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for ClientSecret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+thread_local! {
+    /// Set while an [`ExposeSecrets`] is being serialized on this thread. Serializing is synchronous (serde's
+    /// `Serialize` cannot await), so the flag covers exactly the values inside the wrapper.
+    static EXPOSING: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Serialize for ClientSecret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if EXPOSING.with(Cell::get) {
+            serializer.serialize_str(&self.0)
+        } else {
+            Err(serde::ser::Error::custom(
+                "a client secret is serialized only when asked explicitly: wrap the value in \
+                 stytch_connected_apps::ExposeSecrets (or take the secret with ClientSecret::expose)",
+            ))
+        }
+    }
+}
+
+/// Serializes the value it wraps **with** the [`ClientSecret`]s inside it: the explicit ask. Use it where the
+/// secret must travel (into a secret store, to the one screen that shows it); anywhere else, serialize the value
+/// itself, which fails if a secret is inside.
+///
+/// ```
+/// use stytch_connected_apps::ExposeSecrets;
+/// use stytch_connected_apps::models::CreateClientResponse;
+/// # fn store(_: String) {}
+/// # fn run(created: CreateClientResponse) -> serde_json::Result<()> {
+/// store(serde_json::to_string(&ExposeSecrets(&created))?);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy)]
+pub struct ExposeSecrets<'a, T: ?Sized>(pub &'a T);
+
+impl<T: ?Sized> fmt::Debug for ExposeSecrets<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ExposeSecrets(..)")
+    }
+}
+
+impl<T: Serialize + ?Sized> Serialize for ExposeSecrets<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// Puts the flag back as it was, on return and on a panic inside `serialize` alike.
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                EXPOSING.with(|exposing| exposing.set(self.0));
+            }
+        }
+        let _restore = Restore(EXPOSING.with(|exposing| exposing.replace(true)));
+        self.0.serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Holder {
+        name: &'static str,
+        secret: Option<ClientSecret>,
+    }
+
+    #[test]
+    fn serializing_without_the_wrapper_fails_and_says_how_to_ask() {
+        let holder = Holder { name: "app", secret: Some(ClientSecret::from("secret-abc-123456")) };
+        let error = serde_json::to_string(&holder).unwrap_err().to_string();
+        assert!(error.contains("ExposeSecrets"), "{error}");
+        assert!(!error.contains("secret-abc-123456"), "{error}");
+        assert_eq!(
+            serde_json::to_string(&Holder { name: "app", secret: None }).unwrap(),
+            r#"{"name":"app","secret":null}"#
+        );
+    }
+
+    #[test]
+    fn the_wrapper_exposes_only_while_it_serializes() {
+        let holder = Holder { name: "app", secret: Some(ClientSecret::from("secret-abc-123456")) };
+        assert_eq!(
+            serde_json::to_string(&ExposeSecrets(&holder)).unwrap(),
+            r#"{"name":"app","secret":"secret-abc-123456"}"#
+        );
+        // Nested wrappers leave the flag as the outer one found it: off, afterwards.
+        assert!(serde_json::to_string(&ExposeSecrets(&ExposeSecrets(&holder))).is_ok());
+        assert!(serde_json::to_string(&holder).is_err());
+        // A panic inside serialize (a hostile Serialize of the caller's) does not leave the flag on.
+        struct Panics;
+        impl Serialize for Panics {
+            fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                panic!("inside serialize")
+            }
+        }
+        assert!(std::panic::catch_unwind(|| serde_json::to_string(&ExposeSecrets(&Panics))).is_err());
+        assert!(serde_json::to_string(&holder).is_err());
+    }
+
+    #[test]
+    fn it_reads_from_json_as_a_string() {
+        let secret: ClientSecret = serde_json::from_str(r#""secret-abc-123456""#).unwrap();
+        assert_eq!(secret.expose(), "secret-abc-123456");
+        assert_eq!(format!("{secret:?}"), "ClientSecret(<redacted>)");
+    }
+}
