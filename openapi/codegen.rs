@@ -14,8 +14,12 @@ pub const CREDENTIAL_TYPE: &str = "crate::Credential";
 /// credentials a caller sends (a session token in a request body) travel through the generated client's serde.
 pub const CLIENT_SECRET_TYPE: &str = "crate::ClientSecret";
 
-/// The fields that get [`CLIENT_SECRET_TYPE`]: secrets the API returns and the caller never sends back through it.
-const CLIENT_SECRET_FIELDS: [&str; 2] = ["client_secret", "next_client_secret"];
+/// Whether a (credential-shaped) field gets [`CLIENT_SECRET_TYPE`]: a client secret the API returns and the caller
+/// never sends back through it (`client_secret`, `next_client_secret`, and by the same suffix one Stytch adds
+/// tomorrow, such as a `previous_client_secret`).
+fn is_client_secret(name: &str) -> bool {
+    name.ends_with("client_secret")
+}
 
 use proc_macro2::TokenTree;
 use quote::ToTokens as _;
@@ -132,7 +136,7 @@ fn credential_fields(file: &mut syn::File) -> Result<(), String> {
         syn::parse_str(CREDENTIAL_TYPE).map_err(|e| format!("{CREDENTIAL_TYPE} is not a Rust type: {e}"))?;
     let client_secret: syn::Type =
         syn::parse_str(CLIENT_SECRET_TYPE).map_err(|e| format!("{CLIENT_SECRET_TYPE} is not a Rust type: {e}"))?;
-    let never_prints = |name: &str| if CLIENT_SECRET_FIELDS.contains(&name) { &client_secret } else { &credential };
+    let never_prints = |name: &str| if is_client_secret(name) { &client_secret } else { &credential };
     let types = module_items(&mut file.items, "types").ok_or_else(|| changed("no `mod types`"))?;
     // (model, field) -> (the type it had, the type it has now)
     let mut retyped = std::collections::BTreeMap::new();

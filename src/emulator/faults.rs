@@ -64,7 +64,7 @@ const INTERNAL_SERVER_ERROR: &str =
 pub struct LoggedRequest {
     /// The endpoint, when the path matched one.
     pub endpoint: Option<Endpoint>,
-    /// `GET` or `POST`.
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: String,
     /// The path as received (still percent-encoded).
     pub path: String,

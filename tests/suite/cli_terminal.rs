@@ -63,6 +63,31 @@ async fn on_a_terminal_a_bulk_revoke_asks_first_and_only_yes_proceeds() {
 }
 
 #[tokio::test]
+async fn on_a_terminal_deleting_an_app_asks_first_naming_it_and_only_yes_proceeds() {
+    tokio::task::spawn_blocking(|| {
+        let args = ["--emulator", "clients", "delete", SEED_THIRD_PARTY_APP];
+        let mut declined = spawn_command(command(&args), Some(30_000)).unwrap();
+        declined.exp_string("Delete Connected App 'third-party-calendar' (").unwrap();
+        declined.exp_string("its tokens stop working. Type 'yes' to proceed:").unwrap();
+        declined.send_line("no").unwrap();
+        declined.exp_string("not confirmed: nothing was deleted").unwrap();
+        let rest = declined.exp_eof().unwrap();
+        assert!(!rest.contains("1 deleted"), "{rest}");
+        assert_eq!(exit_code(declined.process().wait().unwrap()), 4);
+
+        let mut confirmed = spawn_command(command(&args), Some(30_000)).unwrap();
+        confirmed.exp_string("Type 'yes' to proceed:").unwrap();
+        confirmed.send_line("yes").unwrap();
+        confirmed.exp_string("deleted").unwrap();
+        confirmed.exp_string("1 deleted").unwrap();
+        confirmed.exp_eof().unwrap();
+        assert_eq!(exit_code(confirmed.process().wait().unwrap()), 0);
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
 async fn on_a_terminal_bulk_work_draws_a_progress_bar_on_stderr_and_stdout_stays_json() {
     let emulator = Emulator::start(crowded_world(299)).await.unwrap();
     emulator.set_latency(Duration::from_millis(10));

@@ -17,6 +17,7 @@ mod bodies;
 mod bulk_consent;
 mod bulk_revoke;
 mod cli;
+mod cli_clients;
 mod cli_terminal;
 mod clients;
 mod consent;

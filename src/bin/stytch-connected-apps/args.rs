@@ -1,8 +1,12 @@
 //! The command line, as clap parses it.
 
+mod clients;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Audit and revoke Stytch Connected Apps consent, for administrators.
+pub use clients::{Clients, Rotate, Settings};
+
+/// Audit and revoke Stytch Connected Apps consent, and manage the apps themselves, for administrators.
 ///
 /// Credentials come from the environment: STYTCH_PROJECT_ID, STYTCH_SECRET and optional STYTCH_BASE_URL; B2B
 /// calls carry a member session when STYTCH_MEMBER_SESSION (a session token) or STYTCH_MEMBER_SESSION_JWT is set,
@@ -77,6 +81,9 @@ pub enum Command {
     Revoke(Revoke),
     /// Revoke an app for one consumer user (C2), or every app the user authorized.
     RevokeUserApp(RevokeUserApp),
+    /// The project's Connected Apps themselves: list, get, create, update, delete, rotate-secret.
+    #[command(subcommand)]
+    Clients(Clients),
 }
 
 /// `--org`.
@@ -128,7 +135,7 @@ pub struct RevokeUserApp {
 /// What every destructive command takes.
 #[derive(Debug, Args)]
 pub struct Confirm {
-    /// List what would be revoked; revoke nothing.
+    /// Show what would be revoked or deleted; change nothing.
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation (required when stdin or stderr is not a terminal).

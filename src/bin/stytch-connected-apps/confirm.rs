@@ -8,8 +8,8 @@ pub fn can_ask() -> bool {
 }
 
 /// Asks `question` on stderr and reads the answer from stdin: `yes` or `y` confirms; anything else (or end of
-/// input) does not, and the `Err` says so.
-pub fn ask(question: &str) -> Result<(), String> {
+/// input) does not, and the `Err` is `declined` (what was left undone).
+pub fn ask(question: &str, declined: &str) -> Result<(), String> {
     if !can_ask() {
         return Err(format!("{question}\nrefused: not on a terminal, so nobody can confirm; pass --yes to proceed"));
     }
@@ -20,6 +20,6 @@ pub fn ask(question: &str) -> Result<(), String> {
     let mut answer = String::new();
     match std::io::stdin().lock().read_line(&mut answer) {
         Ok(_) if matches!(answer.trim(), "yes" | "y") => Ok(()),
-        _ => Err("not confirmed: nothing was revoked".to_owned()),
+        _ => Err(declined.to_owned()),
     }
 }

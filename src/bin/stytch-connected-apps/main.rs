@@ -1,8 +1,10 @@
-//! `stytch-connected-apps`: consent audits and (bulk) revocation of Stytch Connected Apps, for administrators.
+//! `stytch-connected-apps`: consent audits, (bulk) revocation, and the Connected Apps themselves (clients, secret
+//! rotation), for administrators.
 //! See `--help` and the README's "For administrators".
 #![forbid(unsafe_code)]
 
 mod args;
+mod clients;
 mod confirm;
 // The library's own escaping (control, line-breaking, bidirectional and invisible characters), compiled into the
 // binary rather than made public API: one list of what a terminal must not receive raw.
@@ -42,6 +44,10 @@ enum Stop {
     Output(std::io::Error),
     /// Not confirmed; the message says why.
     NotConfirmed(String),
+    /// The arguments cannot make a request; the message says why.
+    Usage(String),
+    /// Nothing was sent: the state of what was read makes the command pointless; the message says why.
+    Failed(String),
 }
 
 impl From<Error> for Stop {
@@ -84,6 +90,14 @@ async fn run(cli: Cli) -> Exit {
         Err(Stop::NotConfirmed(message)) => {
             eprintln!("{message}");
             Exit::NotConfirmed
+        }
+        Err(Stop::Usage(message)) => {
+            eprintln!("error: {message}");
+            Exit::Usage
+        }
+        Err(Stop::Failed(message)) => {
+            eprintln!("error: {message}");
+            Exit::Failed
         }
     }
 }
@@ -165,6 +179,7 @@ async fn dispatch(cli: &Cli, client: &Client) -> Result<Exit, Stop> {
         }
         Command::Revoke(revoke) => revoke_members(cli, client, revoke).await,
         Command::RevokeUserApp(revoke) => revoke_user_apps(cli, client, revoke).await,
+        Command::Clients(command) => clients::run(format, client, command).await,
     }
 }
 
@@ -175,16 +190,19 @@ fn can_ask(yes: bool, what: &str) -> Result<(), Stop> {
     } else {
         Err(Stop::NotConfirmed(format!(
             "refused to {what}: not on a terminal, so nobody can confirm; pass --yes to proceed (or --dry-run to see what \
-             would be revoked)"
+             would happen)"
         )))
     }
 }
 
 /// Asks unless `--yes`. The question carries the app's name as the server sent it, escaped by the caller; it is
-/// scrubbed of the run's credentials here, as stdout is.
-fn ask(yes: bool, question: &str) -> Result<(), Stop> {
-    if yes { Ok(()) } else { confirm::ask(&output::scrub(question)).map_err(Stop::NotConfirmed) }
+/// scrubbed of the run's credentials here, as stdout is. `declined` is what a "no" prints.
+fn ask(yes: bool, question: &str, declined: &str) -> Result<(), Stop> {
+    if yes { Ok(()) } else { confirm::ask(&output::scrub(question), declined).map_err(Stop::NotConfirmed) }
 }
+
+/// What a declined revoke prints.
+const NOT_REVOKED: &str = "not confirmed: nothing was revoked";
 
 async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<Exit, Stop> {
     let (org, app, confirm) = (&revoke.org.organization_id, &revoke.app_id, &revoke.confirm);
@@ -208,7 +226,7 @@ async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<E
             plan.members.len(),
             output::escape(org)
         );
-        ask(confirm.yes, &question)?;
+        ask(confirm.yes, &question, NOT_REVOKED)?;
         let bar = progress::bar("members");
         // Exactly the members the question counted: one who installed the app since is not revoked unasked.
         let report = b2b
@@ -238,7 +256,7 @@ async fn revoke_members(cli: &Cli, client: &Client, revoke: &Revoke) -> Result<E
         output::escape(member),
         output::escape(org)
     );
-    ask(confirm.yes, &question)?;
+    ask(confirm.yes, &question, NOT_REVOKED)?;
     let revoked = b2b.revoke_member_connected_app(org, member, app).await?;
     report_single(cli.format, &revoked, &revoked.request_id)
 }
@@ -258,7 +276,8 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
             plan.dry_run = false;
             return report_apps(cli.format, &plan);
         }
-        ask(confirm.yes, &format!("Revoke all {} Connected Apps of user {}?", plan.apps.len(), output::escape(user)))?;
+        let question = format!("Revoke all {} Connected Apps of user {}?", plan.apps.len(), output::escape(user));
+        ask(confirm.yes, &question, NOT_REVOKED)?;
         let bar = progress::bar("apps");
         // Exactly the apps the question counted: one authorized since is not revoked unasked.
         let report = consumer
@@ -275,7 +294,7 @@ async fn revoke_user_apps(cli: &Cli, client: &Client, revoke: &RevokeUserApp) ->
         plan.apps.retain(|a| &a.connected_app_id == app);
         return report_apps(cli.format, &plan);
     }
-    ask(confirm.yes, &format!("Revoke {} for user {}?", output::escape(app), output::escape(user)))?;
+    ask(confirm.yes, &format!("Revoke {} for user {}?", output::escape(app), output::escape(user)), NOT_REVOKED)?;
     let revoked = consumer.revoke_user_connected_app(user, app).await?;
     report_single(cli.format, &revoked, &revoked.request_id)
 }

@@ -19,6 +19,13 @@ pub struct Rows {
     rows: Vec<Vec<String>>,
 }
 
+impl Rows {
+    /// A header and its rows (each as long as the header).
+    pub fn new(header: &'static [&'static str], rows: Vec<Vec<String>>) -> Self {
+        Self { header, rows }
+    }
+}
+
 /// The credentials this run holds (the project secret, the member session), cut out of anything written: a hostile
 /// server could echo one inside an app's name, and a success body is not scrubbed by the library.
 static SECRETS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();

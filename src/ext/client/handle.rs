@@ -164,6 +164,12 @@ impl Client {
 
     /// The generated progenitor client, for power users: same connection pool, credentials, header hygiene and
     /// timeouts, but raw progenitor errors and no id validation.
+    ///
+    /// **Its errors are not scrubbed.** progenitor's `Error::InvalidResponsePayload` holds, and its `Display`
+    /// prints, the whole body of an answer that failed to decode: a create or rotation answer carries a client
+    /// secret, an authenticate answer a session. Do not log them; the crate's own calls
+    /// ([`connected_apps`](Self::connected_apps), [`b2b`](Self::b2b), ...) return [`Error`](crate::Error)s that
+    /// never hold a credential.
     pub fn generated(&self) -> &crate::generated::Client {
         &self.generated
     }

@@ -21,9 +21,18 @@ use serde::{Deserialize, Serialize, Serializer};
 /// assert_eq!(secret.expose(), "secret-live-80JASucyk7z_G8Z2mPY8_IB_A4Kb9JxRXus=");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Clone, Default, Eq, Hash, Deserialize)]
 #[serde(transparent)]
 pub struct ClientSecret(String);
+
+/// In constant time for secrets of the same length (a presented secret checked with `==` tells nothing by how long
+/// the check took about how much of it matched); the length itself is not hidden.
+impl PartialEq for ClientSecret {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |differ, (x, y)| differ | (x ^ y)) == 0
+    }
+}
 
 /// A string's schema, inline: on the wire a client secret is the string it holds.
 #[cfg(feature = "schemars")]
@@ -73,7 +82,9 @@ impl From<&str> for ClientSecret {
 
 thread_local! {
     /// Set while an [`ExposeSecrets`] is being serialized on this thread. Serializing is synchronous (serde's
-    /// `Serialize` cannot await), so the flag covers exactly the values inside the wrapper.
+    /// `Serialize` cannot await), so the flag covers the values inside the wrapper and, with them, anything else
+    /// serialized on this thread before the wrapper returns: a `Serialize` of yours that serializes another value on
+    /// the side (to log it) while inside an `ExposeSecrets` would write that value's secrets too.
     static EXPOSING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -92,7 +103,8 @@ impl Serialize for ClientSecret {
 
 /// Serializes the value it wraps **with** the [`ClientSecret`]s inside it: the explicit ask. Use it where the
 /// secret must travel (into a secret store, to the one screen that shows it); anywhere else, serialize the value
-/// itself, which fails if a secret is inside.
+/// itself, which fails if a secret is inside. The permission lasts while the wrapper serializes, on this thread:
+/// anything serialized there meanwhile (by a `Serialize` of yours, on the side) is exposed too.
 ///
 /// ```
 /// use stytch_connected_apps::ExposeSecrets;
@@ -166,6 +178,17 @@ mod tests {
         }
         assert!(std::panic::catch_unwind(|| serde_json::to_string(&ExposeSecrets(&Panics))).is_err());
         assert!(serde_json::to_string(&holder).is_err());
+    }
+
+    #[test]
+    fn equality_compares_every_byte() {
+        let secret = ClientSecret::from("secret-abc-123456");
+        assert_eq!(secret, ClientSecret::from("secret-abc-123456"));
+        assert_ne!(secret, ClientSecret::from("secret-abc-123457"));
+        assert_ne!(secret, ClientSecret::from("Secret-abc-123456"));
+        assert_ne!(secret, ClientSecret::from("secret-abc-12345"));
+        assert_ne!(ClientSecret::from(""), ClientSecret::from("a"));
+        assert_eq!(ClientSecret::from(""), ClientSecret::default());
     }
 
     #[test]
