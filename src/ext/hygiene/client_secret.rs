@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize, Serializer};
 /// assert_eq!(secret.expose(), "secret-live-80JASucyk7z_G8Z2mPY8_IB_A4Kb9JxRXus=");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Default, Eq, Hash, Deserialize)]
+#[derive(Clone, Default, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct ClientSecret(String);
 
