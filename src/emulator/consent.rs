@@ -48,38 +48,50 @@ struct Ask {
     redirect_uri: String,
     response_type: String,
     scopes: Vec<String>,
+    /// `prompt`: space-separated; `consent` asks again even when every scope was granted before.
+    prompt: Option<String>,
+    /// `authorize` only.
     state: Option<String>,
     /// `authorize` only.
     consent_granted: Option<bool>,
+}
+
+/// The [`Ask`] of a consent request (its fields are named alike in the four generated types): `start` for
+/// `authorize/start`, `decide` for `authorize`.
+macro_rules! ask {
+    ($request:ident, start) => {
+        Ask {
+            client_id: $request.client_id,
+            redirect_uri: $request.redirect_uri,
+            response_type: $request.response_type,
+            scopes: $request.scopes,
+            prompt: $request.prompt,
+            state: None,
+            consent_granted: None,
+        }
+    };
+    ($request:ident, decide) => {
+        Ask {
+            client_id: $request.client_id,
+            redirect_uri: $request.redirect_uri,
+            response_type: $request.response_type,
+            scopes: $request.scopes,
+            prompt: $request.prompt,
+            state: $request.state,
+            consent_granted: Some($request.consent_granted),
+        }
+    };
 }
 
 impl World {
     /// `POST /v1/b2b/idp/oauth/authorize/start` (`decide`: `false`) and `POST /v1/b2b/idp/oauth/authorize` (`true`).
     pub(crate) fn member_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
-            self.read::<MemberAuthorizeRequest>(body).map(|r| {
-                let ask = Ask {
-                    client_id: r.client_id,
-                    redirect_uri: r.redirect_uri,
-                    response_type: r.response_type,
-                    scopes: r.scopes,
-                    state: r.state,
-                    consent_granted: Some(r.consent_granted),
-                };
-                (ask, r.organization_id, r.member_id, r.session_token, r.session_jwt)
-            })
+            self.read::<MemberAuthorizeRequest>(body)
+                .map(|r| (ask!(r, decide), r.organization_id, r.member_id, r.session_token, r.session_jwt))
         } else {
-            self.read::<MemberAuthorizeStartRequest>(body).map(|r| {
-                let ask = Ask {
-                    client_id: r.client_id,
-                    redirect_uri: r.redirect_uri,
-                    response_type: r.response_type,
-                    scopes: r.scopes,
-                    state: None,
-                    consent_granted: None,
-                };
-                (ask, r.organization_id, r.member_id, r.session_token, r.session_jwt)
-            })
+            self.read::<MemberAuthorizeStartRequest>(body)
+                .map(|r| (ask!(r, start), r.organization_id, r.member_id, r.session_token, r.session_jwt))
         };
         let (ask, organization_id, member_id, token, jwt) = match parsed {
             Ok(parsed) => parsed,
@@ -119,29 +131,11 @@ impl World {
     /// `POST /v1/idp/oauth/authorize/start` (`decide`: `false`) and `POST /v1/idp/oauth/authorize` (`true`).
     pub(crate) fn user_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
-            self.read::<UserAuthorizeRequest>(body).map(|r| {
-                let ask = Ask {
-                    client_id: r.client_id,
-                    redirect_uri: r.redirect_uri,
-                    response_type: r.response_type,
-                    scopes: r.scopes,
-                    state: r.state,
-                    consent_granted: Some(r.consent_granted),
-                };
-                (ask, r.user_id, r.session_token, r.session_jwt)
-            })
+            self.read::<UserAuthorizeRequest>(body)
+                .map(|r| (ask!(r, decide), r.user_id, r.session_token, r.session_jwt))
         } else {
-            self.read::<UserAuthorizeStartRequest>(body).map(|r| {
-                let ask = Ask {
-                    client_id: r.client_id,
-                    redirect_uri: r.redirect_uri,
-                    response_type: r.response_type,
-                    scopes: r.scopes,
-                    state: None,
-                    consent_granted: None,
-                };
-                (ask, r.user_id, r.session_token, r.session_jwt)
-            })
+            self.read::<UserAuthorizeStartRequest>(body)
+                .map(|r| (ask!(r, start), r.user_id, r.session_token, r.session_jwt))
         };
         let (ask, user_id, token, jwt) = match parsed {
             Ok(parsed) => parsed,
@@ -192,7 +186,17 @@ impl World {
             .filter(|grant| grant.connected_app_id == app.connected_app_id && subject.grants(grant))
             .flat_map(|grant| grant.scopes.clone())
             .collect();
-        let consent_required = results.iter().any(|(scope, _, grantable)| *grantable && !granted.contains(scope));
+        // Consent is needed for a grantable scope not granted before, every one with `prompt=consent`; never for
+        // `offline_access` alone when a first-party app bypasses it (`bypass_consent_for_offline_access`).
+        let prompted = ask.prompt.as_deref().is_some_and(|prompt| prompt.split(' ').any(|p| p == "consent"));
+        let bypassed = |scope: &str| {
+            scope == "offline_access"
+                && app.settings.bypass_consent_for_offline_access
+                && app.client_type.starts_with("first_party")
+        };
+        let consent_required = results
+            .iter()
+            .any(|(scope, _, grantable)| *grantable && !bypassed(scope) && (prompted || !granted.contains(scope)));
         match ask.consent_granted {
             None => self.authorize_start_answer(&subject, &app, &results, consent_required),
             Some(granted_now) => self.authorize_answer(&subject, &app, &ask, &results, granted_now),

@@ -155,3 +155,34 @@ async fn the_emulator_refuses_an_unregistered_redirect_an_unknown_app_and_two_su
     let nobody = ask(&app, &["openid"]);
     assert_eq!(status(client.b2b().authorize_start(SEED_ORGANIZATION, "member-test-nobody", nobody).await), Some(404));
 }
+
+#[tokio::test]
+async fn prompt_consent_asks_again_and_a_first_party_app_may_bypass_offline_access() {
+    let (_emulator, client) = start().await;
+    let (app, _) = create_app(&client).await;
+    let admin = client.as_member(MemberSession::token(SEED_ADMIN_SESSION).unwrap());
+    admin.authorize(decide(&app, &["openid"], true)).await.unwrap();
+    // Granted before: no consent needed, unless the app asks for it with prompt=consent.
+    assert!(!admin.authorize_start(ask(&app, &["openid"])).await.unwrap().consent_required);
+    let prompted = admin.authorize_start(ask(&app, &["openid"]).prompt(Some("login consent".to_owned()))).await;
+    assert!(prompted.unwrap().consent_required);
+
+    // offline_access needs consent, except for a first-party app that bypasses it; a third-party app cannot.
+    let create = |client_type: &str, bypass: bool| {
+        CreateClientRequest::builder()
+            .client_type(client_type.to_owned())
+            .client_name("Offline".to_owned())
+            .redirect_urls(vec![REDIRECT.to_owned()])
+            .bypass_consent_for_offline_access(Some(bypass))
+    };
+    for (client_type, bypass, required) in
+        [("first_party", true, false), ("first_party", false, true), ("third_party", true, true)]
+    {
+        let app = client.connected_apps().create(create(client_type, bypass)).await.unwrap().connected_app.client_id;
+        let started = admin.authorize_start(ask(&app, &["offline_access"])).await.unwrap();
+        assert_eq!(started.consent_required, required, "{client_type}, bypass {bypass}");
+        // Another scope still needs consent, bypass or not.
+        let started = admin.authorize_start(ask(&app, &["offline_access", "profile"])).await.unwrap();
+        assert!(started.consent_required, "{client_type}, bypass {bypass}");
+    }
+}
