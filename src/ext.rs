@@ -79,6 +79,8 @@ mod hygiene {
     pub(crate) mod credential_keys;
     /// Escaping server- and caller-provided text for one log line.
     pub(crate) mod escape;
+    /// What every string wrapper that never prints has in common.
+    pub(crate) mod never_prints;
     /// Cutting credentials out of server-provided text before it reaches an error or a trace.
     pub(crate) mod redact;
     /// The secret wrapper that never prints.

@@ -56,29 +56,18 @@ struct Ask {
     consent_granted: Option<bool>,
 }
 
-/// The [`Ask`] of a consent request (its fields are named alike in the four generated types): `start` for
-/// `authorize/start`, `decide` for `authorize`.
+/// The [`Ask`] of a consent request (its fields are named alike in the four generated types), with the `state` and
+/// decision that only `authorize` has.
 macro_rules! ask {
-    ($request:ident, start) => {
+    ($request:ident, $state:expr, $consent_granted:expr) => {
         Ask {
             client_id: $request.client_id,
             redirect_uri: $request.redirect_uri,
             response_type: $request.response_type,
             scopes: $request.scopes,
             prompt: $request.prompt,
-            state: None,
-            consent_granted: None,
-        }
-    };
-    ($request:ident, decide) => {
-        Ask {
-            client_id: $request.client_id,
-            redirect_uri: $request.redirect_uri,
-            response_type: $request.response_type,
-            scopes: $request.scopes,
-            prompt: $request.prompt,
-            state: $request.state,
-            consent_granted: Some($request.consent_granted),
+            state: $state,
+            consent_granted: $consent_granted,
         }
     };
 }
@@ -87,11 +76,18 @@ impl World {
     /// `POST /v1/b2b/idp/oauth/authorize/start` (`decide`: `false`) and `POST /v1/b2b/idp/oauth/authorize` (`true`).
     pub(crate) fn member_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
-            self.read::<MemberAuthorizeRequest>(body)
-                .map(|r| (ask!(r, decide), r.organization_id, r.member_id, r.session_token, r.session_jwt))
+            self.read::<MemberAuthorizeRequest>(body).map(|r| {
+                (
+                    ask!(r, r.state, Some(r.consent_granted)),
+                    r.organization_id,
+                    r.member_id,
+                    r.session_token,
+                    r.session_jwt,
+                )
+            })
         } else {
             self.read::<MemberAuthorizeStartRequest>(body)
-                .map(|r| (ask!(r, start), r.organization_id, r.member_id, r.session_token, r.session_jwt))
+                .map(|r| (ask!(r, None, None), r.organization_id, r.member_id, r.session_token, r.session_jwt))
         };
         let (ask, organization_id, member_id, token, jwt) = match parsed {
             Ok(parsed) => parsed,
@@ -132,10 +128,10 @@ impl World {
     pub(crate) fn user_consent(&mut self, body: &[u8], decide: bool) -> Reply {
         let parsed = if decide {
             self.read::<UserAuthorizeRequest>(body)
-                .map(|r| (ask!(r, decide), r.user_id, r.session_token, r.session_jwt))
+                .map(|r| (ask!(r, r.state, Some(r.consent_granted)), r.user_id, r.session_token, r.session_jwt))
         } else {
             self.read::<UserAuthorizeStartRequest>(body)
-                .map(|r| (ask!(r, start), r.user_id, r.session_token, r.session_jwt))
+                .map(|r| (ask!(r, None, None), r.user_id, r.session_token, r.session_jwt))
         };
         let (ask, user_id, token, jwt) = match parsed {
             Ok(parsed) => parsed,

@@ -14,13 +14,18 @@
 //! connection never made).
 
 use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
 
-use crate::ext::calls::operations;
+use progenitor_client::ResponseValue;
+
+use crate::ext::calls::operations::{self, Operation};
 use crate::ext::hygiene::redact::Secrets;
 use crate::ext::transport::{CallOptions, generated};
+use crate::generated::types::StytchErrorEnvelope;
 use crate::models::{
     MemberAuthorizeRequest, MemberAuthorizeResponse, MemberAuthorizeStartRequest, MemberAuthorizeStartResponse,
-    UserAuthorizeRequest, UserAuthorizeResponse, UserAuthorizeStartRequest, UserAuthorizeStartResponse,
+    ResponseMeta, UserAuthorizeRequest, UserAuthorizeResponse, UserAuthorizeStartRequest, UserAuthorizeStartResponse,
 };
 use crate::{
     B2b, Client, Consumer, Credential, Error, InvalidInput, MemberSession, MemberSessionCalls, UserSession,
@@ -57,6 +62,14 @@ impl Grant<'_> {
         self.client.generated().inner.secrets.union(&self.options.secrets)
     }
 
+    /// Runs one generated call (see [`generated::run`]).
+    async fn run<T: ResponseMeta, F>(&self, operation: &'static Operation, call: Pin<Box<F>>) -> Result<T, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<StytchErrorEnvelope>>>,
+    {
+        generated::run(self.client, &self.options, operation, || self.secrets(), call).await
+    }
+
     async fn member_start(
         &self,
         subject: Subject<'_>,
@@ -64,14 +77,7 @@ impl Grant<'_> {
     ) -> Result<MemberAuthorizeStartResponse, Error> {
         (body.organization_id, body.member_id, body.session_token, body.session_jwt) = member_identity(&subject);
         let call = self.client.generated().api_b2b_idp_v1_b2b_idp_oauth_authorize_start().body(body);
-        generated::run(
-            self.client,
-            &self.options,
-            &operations::B2B_AUTHORIZE_START,
-            || self.secrets(),
-            Box::pin(call.send()),
-        )
-        .await
+        self.run(&operations::B2B_AUTHORIZE_START, Box::pin(call.send())).await
     }
 
     async fn member_decide(
@@ -81,8 +87,7 @@ impl Grant<'_> {
     ) -> Result<MemberAuthorizeResponse, Error> {
         (body.organization_id, body.member_id, body.session_token, body.session_jwt) = member_identity(&subject);
         let call = self.client.generated().api_b2b_idp_v1_b2b_idp_oauth_authorize().body(body);
-        generated::run(self.client, &self.options, &operations::B2B_AUTHORIZE, || self.secrets(), Box::pin(call.send()))
-            .await
+        self.run(&operations::B2B_AUTHORIZE, Box::pin(call.send())).await
     }
 
     async fn user_start(
@@ -92,14 +97,7 @@ impl Grant<'_> {
     ) -> Result<UserAuthorizeStartResponse, Error> {
         (body.user_id, body.session_token, body.session_jwt) = user_identity(&subject);
         let call = self.client.generated().api_idp_v1_idp_oauth_authorize_start().body(body);
-        generated::run(
-            self.client,
-            &self.options,
-            &operations::USER_AUTHORIZE_START,
-            || self.secrets(),
-            Box::pin(call.send()),
-        )
-        .await
+        self.run(&operations::USER_AUTHORIZE_START, Box::pin(call.send())).await
     }
 
     async fn user_decide(
@@ -109,14 +107,7 @@ impl Grant<'_> {
     ) -> Result<UserAuthorizeResponse, Error> {
         (body.user_id, body.session_token, body.session_jwt) = user_identity(&subject);
         let call = self.client.generated().api_idp_v1_idp_oauth_authorize().body(body);
-        generated::run(
-            self.client,
-            &self.options,
-            &operations::USER_AUTHORIZE,
-            || self.secrets(),
-            Box::pin(call.send()),
-        )
-        .await
+        self.run(&operations::USER_AUTHORIZE, Box::pin(call.send())).await
     }
 }
 

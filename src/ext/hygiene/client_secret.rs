@@ -34,51 +34,7 @@ impl PartialEq for ClientSecret {
     }
 }
 
-/// A string's schema, inline: on the wire a client secret is the string it holds.
-#[cfg(feature = "schemars")]
-impl schemars::JsonSchema for ClientSecret {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        String::json_schema(generator)
-    }
-}
-
-impl ClientSecret {
-    /// The secret's text. Store it where the app reads its secret from; do not log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The secret's text, owned. Do not log it.
-    pub fn into_exposed(self) -> String {
-        self.0
-    }
-}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(<redacted>)")
-    }
-}
-
-impl From<String> for ClientSecret {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<&str> for ClientSecret {
-    fn from(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-}
+super::never_prints::never_prints!(ClientSecret);
 
 thread_local! {
     /// Set while an [`ExposeSecrets`] is being serialized on this thread. Serializing is synchronous (serde's
