@@ -330,7 +330,7 @@ async fn a_bulk_revoke_of_500_members_with_injected_faults_loses_nobody_and_a_re
 
 /// Runs the binary against `emulator` with its stdout closed by the reader before anything is written (as
 /// `| head -0` would): writing the report fails with a broken pipe.
-async fn with_stdout_closed(emulator: &Emulator, args: &[&str]) -> Output {
+pub(crate) async fn with_stdout_closed(emulator: &Emulator, args: &[&str]) -> Output {
     let mut command = std::process::Command::new(BIN);
     for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("STYTCH_")) {
         command.env_remove(name);

@@ -265,3 +265,163 @@ async fn the_embedded_emulator_runs_every_clients_command() {
         assert!(!all.contains(stytch_connected_apps::emulator::SEED_SECRET), "{args:?}");
     }
 }
+
+/// The environment that points the binary at an httpmock server playing Stytch.
+fn env_for_mock(server: &httpmock::MockServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("STYTCH_PROJECT_ID", "project-test-11111111-2222-3333-4444-555555555555".to_owned()),
+        ("STYTCH_SECRET", "secret-test-cli-clients-not-a-real-secret".to_owned()),
+        ("STYTCH_BASE_URL", server.base_url()),
+    ]
+}
+
+async fn run_on_mock(server: &httpmock::MockServer, args: &[&str]) -> Output {
+    let env = env_for_mock(server);
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    run(args, &pairs).await
+}
+
+/// `get`'s answer for one app, as a server that names `named` (not necessarily the app asked for) would give it.
+fn get_answer(named: &str, rotating: bool) -> serde_json::Value {
+    let mut answer: serde_json::Value = serde_json::from_str(include_str!("../fixtures/client_get_200.json")).unwrap();
+    answer["connected_app"]["client_id"] = named.into();
+    if rotating {
+        answer["connected_app"]["next_client_secret_last_four"] = "abcd".into();
+    }
+    answer
+}
+
+#[tokio::test]
+async fn a_server_that_answers_for_another_app_gets_nothing_changed() {
+    let server = httpmock::MockServer::start_async().await;
+    let (asked, other) = ("connected-app-test-asked-0001", "connected-app-test-other-0002");
+    server
+        .mock_async(|when, then| {
+            when.method("GET").path(format!("/v1/connected_apps/clients/{asked}"));
+            then.status(200).json_body(get_answer(other, true));
+        })
+        .await;
+    let changes = server
+        .mock_async(|when, then| {
+            when.is_true(|request| request.method() != "GET");
+            then.status(200).json_body(serde_json::json!({"status_code": 200, "request_id": "r"}));
+        })
+        .await;
+    for args in [
+        &["clients", "rotate-secret", "complete", asked, "--yes"][..],
+        &["clients", "rotate-secret", "cancel", asked, "--yes"][..],
+        &["clients", "delete", asked, "--yes"][..],
+    ] {
+        let output = run_on_mock(&server, args).await;
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("asked for {asked}, the server answered with {other}")),
+            "{}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    changes.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_secret_that_cannot_be_written_is_said_lost_with_the_way_to_a_new_one() {
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let created =
+        crate::cli::with_stdout_closed(&emulator, &["clients", "create", "--type", "third_party", "--name", "X"]).await;
+    let err = stderr(&created);
+    assert_eq!(created.status.code(), Some(1), "{err}");
+    let app = emulator.fixture().connected_apps.into_iter().find(|a| a.name == "X").expect("it was created");
+    let secret = app.client_secret.unwrap().into_exposed();
+    assert!(err.contains(&format!("1 created: {} (third_party)", app.connected_app_id)), "{err}");
+    assert!(err.contains("the client secret could not be written, and Stytch does not show it again"), "{err}");
+    assert!(err.contains(&format!("clients rotate-secret start {}", app.connected_app_id)), "{err}");
+    assert!(!err.contains(&secret[12..]), "the secret went to stderr: {err}");
+
+    let started = crate::cli::with_stdout_closed(&emulator, &["clients", "rotate-secret", "start", SEED_APP]).await;
+    let err = stderr(&started);
+    assert_eq!(started.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("rotation started for {SEED_APP}")), "{err}");
+    assert!(err.contains(&format!("run `clients rotate-secret cancel {SEED_APP}` and start again")), "{err}");
+    let next = app_of(&emulator, SEED_APP).unwrap().next_client_secret.unwrap().into_exposed();
+    assert!(!err.contains(&next[12..]), "the next secret went to stderr: {err}");
+}
+
+#[tokio::test]
+async fn a_change_that_may_have_run_says_how_to_find_out() {
+    use stytch_connected_apps::emulator::{Endpoint, Fault};
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    emulator.script(Endpoint::CreateClient, [Fault::internal_error()]);
+    let created = run_on(&emulator, &["clients", "create", "--type", "third_party", "--name", "X"]).await;
+    assert_eq!(created.status.code(), Some(1));
+    assert!(stderr(&created).contains("note: Stytch may have run the request before it failed; run `clients list`"));
+    emulator.script(Endpoint::CompleteSecretRotation, [Fault::internal_error()]);
+    run_on(&emulator, &["clients", "rotate-secret", "start", SEED_APP]).await;
+    let completed = run_on(&emulator, &["clients", "rotate-secret", "complete", SEED_APP, "--yes"]).await;
+    assert_eq!(completed.status.code(), Some(1));
+    assert!(
+        stderr(&completed).contains("no next_client_secret_last_four means it completed"),
+        "{}",
+        stderr(&completed)
+    );
+    // A refusal (4xx) ran nothing: no such note.
+    let missing = run_on(&emulator, &["clients", "delete", "connected-app-test-missing", "--yes"]).await;
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(!stderr(&missing).contains("may have run"), "{}", stderr(&missing));
+}
+
+#[tokio::test]
+async fn a_secret_that_starts_like_a_formula_is_written_exact_in_csv_with_a_note() {
+    let server = httpmock::MockServer::start_async().await;
+    let app = "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885";
+    let mut answer: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/client_rotate_start_200.json")).unwrap();
+    answer["connected_app"]["next_client_secret"] = "-Ab=cD+eF@gHiJ".into();
+    server
+        .mock_async(|when, then| {
+            when.method("POST").path(format!("/v1/connected_apps/clients/{app}/secrets/rotate/start"));
+            then.status(200).json_body(answer);
+        })
+        .await;
+    let output = run_on_mock(&server, &["--format", "csv", "clients", "rotate-secret", "start", app]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).lines().nth(1).unwrap().ends_with(",-Ab=cD+eF@gHiJ"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("starts like a spreadsheet formula"), "{}", stderr(&output));
+}
+
+#[tokio::test]
+async fn list_stops_at_its_limit_and_says_there_is_more() {
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let limited = run_on(&emulator, &["--format", "json", "clients", "list", "--limit", "1", "--page-size", "1"]).await;
+    assert_eq!(limited.status.code(), Some(3), "{}", stderr(&limited));
+    let apps: Vec<ConnectedAppClient> = serde_json::from_str(&stdout(&limited)).unwrap();
+    assert_eq!(apps.len(), 1);
+    assert!(stderr(&limited).contains("the server offers more: stopped at --limit"), "{}", stderr(&limited));
+    let whole = run_on(&emulator, &["clients", "list", "--limit", "2"]).await;
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+}
+
+#[tokio::test]
+async fn a_closed_stderr_does_not_turn_a_done_change_into_a_crash() {
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let mut command = std::process::Command::new(crate::cli::BIN);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("STYTCH_")) {
+        command.env_remove(name);
+    }
+    command
+        .args(["--format", "json", "clients", "create", "--type", "third_party", "--name", "Quiet"])
+        .envs(env_for(&emulator))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        drop(child.stderr.take());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "not a panic's 101");
+    let created: CreateClientResponse = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(created.connected_app.client_secret.is_some());
+}

@@ -67,7 +67,9 @@ async fn on_a_terminal_deleting_an_app_asks_first_naming_it_and_only_yes_proceed
     tokio::task::spawn_blocking(|| {
         let args = ["--emulator", "clients", "delete", SEED_THIRD_PARTY_APP];
         let mut declined = spawn_command(command(&args), Some(30_000)).unwrap();
-        declined.exp_string("Delete Connected App 'third-party-calendar' (").unwrap();
+        declined
+            .exp_string(&format!("Delete Connected App {SEED_THIRD_PARTY_APP} named 'third-party-calendar'?"))
+            .unwrap();
         declined.exp_string("its tokens stop working. Type 'yes' to proceed:").unwrap();
         declined.send_line("no").unwrap();
         declined.exp_string("not confirmed: nothing was deleted").unwrap();

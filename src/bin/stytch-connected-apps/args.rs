@@ -15,10 +15,11 @@ pub use clients::{Clients, Rotate, Settings};
 ///
 /// Results go to stdout (`--format`); progress, prompts and summaries to stderr.
 ///
-/// Exit codes: 0 done; 1 a call failed, or stdout could not be written (a revoke's summary still goes to stderr); 2
-/// usage error (including an id rejected before sending); 3 partial (the report is printed, but some apps or members
-/// failed or were not attempted: re-run to finish); 4 not confirmed (declined, or no terminal to ask and no
-/// `--yes`); 5 configuration (credentials, base URL, or the emulator could not start).
+/// Exit codes: 0 done; 1 a call failed, or stdout could not be written (a revoke's summary still goes to stderr), or
+/// a rotation step found none under way, or a read answered for another app; 2 usage error (including an id rejected
+/// before sending); 3 partial (the report is printed, but some apps or members failed or were not attempted: re-run
+/// to finish; `clients list` stopped at `--limit`); 4 not confirmed (declined, or no terminal to ask and no `--yes`);
+/// 5 configuration (credentials, base URL, or the emulator could not start).
 #[derive(Debug, Parser)]
 #[command(name = "stytch-connected-apps", version, about, long_about)]
 pub struct Cli {

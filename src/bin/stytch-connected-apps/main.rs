@@ -3,6 +3,16 @@
 //! See `--help` and the README's "For administrators".
 #![forbid(unsafe_code)]
 
+/// `eprintln!` that never panics: std's panics when stderr is closed (`2>&1 | head -1`), which would end a run
+/// whose change is made with exit 101 instead of its documented code. Defined before the modules, so it replaces
+/// std's in all of them.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod clients;
 mod confirm;

@@ -17,12 +17,20 @@ use crate::args::Format;
 pub struct Rows {
     header: &'static [&'static str],
     rows: Vec<Vec<String>>,
+    /// The last column is written as it is in CSV, without the `'` that keeps a spreadsheet from reading a formula
+    /// (a secret: changed, it would not work). Control characters are escaped still.
+    exact_last: bool,
 }
 
 impl Rows {
     /// A header and its rows (each as long as the header).
     pub fn new(header: &'static [&'static str], rows: Vec<Vec<String>>) -> Self {
-        Self { header, rows }
+        Self { header, rows, exact_last: false }
+    }
+
+    /// The same rows, the last column kept exact in CSV.
+    pub fn with_exact_last_column(self) -> Self {
+        Self { exact_last: true, ..self }
     }
 }
 
@@ -64,7 +72,10 @@ fn render(format: Format, value: &impl Serialize, rows: Rows, rendered: &mut Vec
             csv.write_record(rows.header)?;
             // Escaped like the table: a CSV printed to a terminal must not carry escape sequences either.
             for row in &rows.rows {
-                csv.write_record(row.iter().map(|cell| spreadsheet_text(escape(cell))))?;
+                let last = row.len().saturating_sub(1);
+                csv.write_record(row.iter().enumerate().map(|(i, cell)| {
+                    if rows.exact_last && i == last { escape(cell) } else { spreadsheet_text(escape(cell)) }
+                }))?;
             }
             csv.flush()?;
         }
@@ -139,7 +150,7 @@ pub fn consent(report: &ConsentReport) -> Rows {
             }
         }
     }
-    Rows { header: &["connected_app_id", "name", "client_type", "member_id", "scopes", "error"], rows }
+    Rows::new(&["connected_app_id", "name", "client_type", "member_id", "scopes", "error"], rows)
 }
 
 pub fn organization_apps(response: &OrganizationConnectedAppsResponse) -> Rows {
@@ -150,7 +161,7 @@ pub fn organization_apps(response: &OrganizationConnectedAppsResponse) -> Rows {
             vec![app.connected_app_id.clone(), app.name.clone(), app.client_type.clone(), app.description.clone()]
         })
         .collect();
-    Rows { header: &["connected_app_id", "name", "client_type", "description"], rows }
+    Rows::new(&["connected_app_id", "name", "client_type", "description"], rows)
 }
 
 pub fn app_members(response: &OrganizationConnectedAppResponse) -> Rows {
@@ -159,7 +170,7 @@ pub fn app_members(response: &OrganizationConnectedAppResponse) -> Rows {
         .iter()
         .map(|m| vec![response.connected_app_id.clone(), m.member_id.clone(), m.granted_scopes.join(" ")])
         .collect();
-    Rows { header: &["connected_app_id", "member_id", "scopes"], rows }
+    Rows::new(&["connected_app_id", "member_id", "scopes"], rows)
 }
 
 pub fn member_apps(response: &MemberConnectedAppsResponse) -> Rows {
@@ -177,11 +188,11 @@ pub fn user_apps(response: &UserConnectedAppsResponse) -> Rows {
 /// B3's and C1's apps: the same four columns.
 fn app_scopes<'a>(apps: impl Iterator<Item = [&'a String; 4]>) -> Rows {
     let rows = apps.map(|cells| cells.map(String::clone).to_vec()).collect();
-    Rows { header: &["connected_app_id", "name", "client_type", "scopes"], rows }
+    Rows::new(&["connected_app_id", "name", "client_type", "scopes"], rows)
 }
 
 pub fn revoked(request_id: &str) -> Rows {
-    Rows { header: &["outcome", "request_id"], rows: vec![vec!["revoked".to_owned(), request_id.to_owned()]] }
+    Rows::new(&["outcome", "request_id"], vec![vec!["revoked".to_owned(), request_id.to_owned()]])
 }
 
 pub fn member_revocations(report: &RevokeReport) -> Rows {
@@ -193,7 +204,7 @@ pub fn member_revocations(report: &RevokeReport) -> Rows {
             vec![m.member_id.clone(), m.granted_scopes.join(" "), kind.to_owned(), detail]
         })
         .collect();
-    Rows { header: &["member_id", "scopes", "outcome", "detail"], rows }
+    Rows::new(&["member_id", "scopes", "outcome", "detail"], rows)
 }
 
 pub fn app_revocations(report: &UserRevokeReport) -> Rows {
@@ -205,7 +216,7 @@ pub fn app_revocations(report: &UserRevokeReport) -> Rows {
             vec![a.connected_app_id.clone(), a.name.clone(), a.scopes_granted.clone(), kind.to_owned(), detail]
         })
         .collect();
-    Rows { header: &["connected_app_id", "name", "scopes", "outcome", "detail"], rows }
+    Rows::new(&["connected_app_id", "name", "scopes", "outcome", "detail"], rows)
 }
 
 #[cfg(test)]
@@ -214,13 +225,13 @@ mod tests {
 
     #[test]
     fn tables_align_columns_and_escape_control_characters() {
-        let rows = Rows {
-            header: &["id", "name", "note"],
-            rows: vec![
+        let rows = Rows::new(
+            &["id", "name", "note"],
+            vec![
                 vec!["a".into(), "\u{1b}]0;pwned\u{7}Évé".into(), "x".into()],
                 vec!["bbbb".into(), "n\u{9b}2J".into(), String::new()],
             ],
-        };
+        );
         let mut out = Vec::new();
         write_table(&mut out, &rows).unwrap();
         let text = String::from_utf8(out).unwrap();
@@ -241,17 +252,25 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_last_column_keeps_its_cells_as_they_are_in_csv() {
+        let rows = Rows::new(&["id", "secret"], vec![vec!["=a".into(), "-secret=".into()]]).with_exact_last_column();
+        let mut out = Vec::new();
+        render(Format::Csv, &(), rows, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "id,secret\n'=a,-secret=\n");
+    }
+
+    #[test]
     fn csv_cells_that_a_spreadsheet_would_evaluate_stay_text() {
-        let rows = Rows {
-            header: &["id", "name"],
-            rows: vec![
+        let rows = Rows::new(
+            &["id", "name"],
+            vec![
                 vec!["a".into(), "=HYPERLINK(\"http://evil\",\"x\")".into()],
                 vec!["b".into(), "+1".into()],
                 vec!["c".into(), "-2+3".into()],
                 vec!["d".into(), "@SUM(A1)".into()],
                 vec!["e".into(), "plain = text".into()],
             ],
-        };
+        );
         let mut out = Vec::new();
         render(Format::Csv, &(), rows, &mut out).unwrap();
         assert_eq!(

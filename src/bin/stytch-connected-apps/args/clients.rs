@@ -12,6 +12,10 @@ pub enum Clients {
         /// Apps asked for per request.
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1000))]
         page_size: u32,
+        /// Stop after this many apps (exit 3 when the server offers more): a server that pages on and on cannot
+        /// run the listing forever.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        limit: u64,
     },
     /// One Connected App (its secrets by their last four characters; a next one while a rotation is under way).
     Get {
