@@ -1,6 +1,6 @@
 //! Writing results to stdout: JSON (the library's types, exact), CSV, or an aligned table. Server-provided text is
 //! escaped in tables and CSV, so an app name cannot move the cursor, retitle the terminal or reorder what it shows;
-//! CSV cells cannot start a spreadsheet formula.
+//! CSV cells cannot start a spreadsheet formula; JSON writes such characters as `\uXXXX` escapes (the same strings).
 
 use std::io::Write;
 
@@ -64,8 +64,8 @@ pub fn scrub(text: &str) -> String {
 fn render(format: Format, value: &impl Serialize, rows: Rows, rendered: &mut Vec<u8>) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *rendered, value)?;
-            writeln!(rendered)?;
+            let json = serde_json::to_string_pretty(value)?;
+            writeln!(rendered, "{}", json_for_terminal(&json))?;
         }
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(&mut *rendered);
@@ -114,6 +114,25 @@ fn write_table(out: &mut impl Write, rows: &Rows) -> std::io::Result<()> {
 /// `\u{202e}`), so an app name can neither send escape sequences nor show itself in another order than it is stored.
 pub fn escape(text: &str) -> String {
     crate::escape::Escaped(text).to_string()
+}
+
+/// The same JSON value, with every non-ASCII character that [`escape`] would escape (C1 controls such as the
+/// one-character CSI U+009B, line separators, bidirectional and invisible characters) written as a `\uXXXX` escape:
+/// nothing a terminal acts on reaches it, and a JSON reader gets the exact same strings. (serde_json escapes the
+/// ASCII controls itself; non-ASCII characters occur only inside strings, where an escape means the same.)
+fn json_for_terminal(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if !c.is_ascii() && crate::escape::needs_escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A CSV cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`, as OWASP
@@ -241,6 +260,17 @@ mod tests {
              a     \\u{1b}]0;pwned\\u{7}Évé  x\n\
              bbbb  n\\u{9b}2J\n"
         );
+    }
+
+    #[test]
+    fn json_output_escapes_what_a_terminal_acts_on_and_means_the_same() {
+        let value = serde_json::json!({"name": "a\u{9b}2J\u{202e}b\u{e0041}\u{1b}é🎉", "n": 1});
+        let mut out = Vec::new();
+        render(Format::Json, &value, Rows::new(&[], Vec::new()), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(r"a\u009b2J\u202eb\udb40\udc41\u001bé🎉"), "{text}");
+        assert!(!text.chars().any(|c| c == '\u{9b}' || c == '\u{202e}' || c == '\u{e0041}'), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl fmt::Debug for Escaped<'_> {
 /// separators, and [`INVISIBLE`]: every format character (Unicode category Cf: bidirectional controls, zero-width
 /// spaces and joiners, soft hyphen, tags...) and the fillers that draw nothing, which would make two different texts
 /// look the same or show one in another order than it is stored.
-fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     if c.is_ascii() {
         // Most text: only C0 and DEL (the ranges below are all outside ASCII).
         return c.is_ascii_control();
