@@ -156,6 +156,14 @@ async fn only_reads_are_retried_after_an_ambiguous_failure() {
         assert!(outcome.is_err(), "{step}");
         mock.assert_calls_async(1).await;
     }
+    let update_body = json!({"client_name": "Renamed"});
+    let update =
+        Expect { method: "PUT", path: client_path(APP), session: Session::None, body: Some(update_body.to_string()) };
+    let update = mount(&server, update, 504, down.clone()).await;
+    let renamed = UpdateClientRequest::builder().client_name(Some("Renamed".to_owned()));
+    let err = client.connected_apps().update(APP, renamed).await.unwrap_err();
+    assert!(!err.is_retryable(), "the update may have run: {err}");
+    update.assert_calls_async(1).await;
     let delete = Expect { method: "DELETE", path: client_path(APP), session: Session::None, body: None };
     let delete = mount(&server, delete, 502, down.clone()).await;
     assert!(client.connected_apps().delete(APP).await.is_err());

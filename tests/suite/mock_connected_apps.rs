@@ -10,7 +10,8 @@ use stytch_connected_apps::models::{
     CreateClientRequest, CreateClientResponse, DeleteClientResponse, GetClientResponse, MemberAuthorizeRequest,
     MemberAuthorizeResponse, MemberAuthorizeStartRequest, MemberAuthorizeStartResponse, RotateSecretCancelResponse,
     RotateSecretResponse, RotateSecretStartResponse, SearchClientsRequest, SearchClientsResponse, UpdateClientRequest,
-    UpdateClientResponse, UserAuthorizeStartRequest, UserAuthorizeStartResponse,
+    UpdateClientResponse, UserAuthorizeRequest, UserAuthorizeResponse, UserAuthorizeStartRequest,
+    UserAuthorizeStartResponse,
 };
 use stytch_connected_apps::{Client, MemberSession};
 
@@ -178,6 +179,21 @@ async fn the_consent_grant_mocks_match_the_sdks_request_by_session_and_by_id() {
         then.ok(&UserAuthorizeStartResponse::example());
     });
 
+    let user_decision: UserAuthorizeRequest = UserAuthorizeRequest::builder()
+        .client_id(APP.to_owned())
+        .redirect_uri("https://partner.example.com/callback".to_owned())
+        .response_type("code".to_owned())
+        .scopes(vec!["openid".to_owned()])
+        .consent_granted(true)
+        .state(Some("af0ifjsldkj".to_owned()))
+        .user_id(Some("user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6".to_owned()))
+        .try_into()
+        .unwrap();
+    let user_decide = server.api_idp_v1_idp_oauth_authorize(|when, then| {
+        when.sent_by(&client).body(&user_decision);
+        then.ok(&UserAuthorizeResponse::example());
+    });
+
     let as_member = client.as_member(session.clone());
     let asked = as_member.authorize_start(start_body.clone()).await.unwrap();
     assert!(asked.consent_required);
@@ -192,6 +208,13 @@ async fn the_consent_grant_mocks_match_the_sdks_request_by_session_and_by_id() {
         .await
         .unwrap();
     assert_eq!(user, UserAuthorizeStartResponse::example());
+    let user_code = client
+        .consumer()
+        .authorize("user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6", user_decision.clone())
+        .await
+        .unwrap();
+    assert_eq!(user_code, UserAuthorizeResponse::example());
+    user_decide.assert_calls_async(1).await;
     member_start.assert_calls_async(1).await;
     member_decide.assert_calls_async(1).await;
     user_start.assert_calls_async(1).await;

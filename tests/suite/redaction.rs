@@ -117,7 +117,7 @@ async fn an_error_envelope_echoing_credentials_keeps_its_fields_not_the_credenti
 }
 
 /// The credential-shaped keys a server may use (those the issue names and more the specs mark as secrets).
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 12] = [
     "session_token",
     "session_jwt",
     "access_token",
@@ -128,6 +128,8 @@ const KEYS: [&str; 10] = [
     "bearer_token",
     "password",
     "totp_code",
+    "next_client_secret",
+    "authorization_code",
 ];
 
 /// One thing planted in a body.
@@ -217,21 +219,121 @@ fn echoing_envelope() -> impl Strategy<Value = (String, Vec<String>, bool)> {
     })
 }
 
-/// The eight operations, each run the way it sends what is planted: B1–B4 carrying a member session, C1 and C2
-/// for the user behind a session, and both `sessions/authenticate` calls.
+/// Every operation, each run the way it sends what is planted: B1–B4 carrying a member session, C1 and C2 for the
+/// user behind a session, both `sessions/authenticate` calls, the eight Connected Apps client calls, and the four
+/// consent-grant calls with the session in their body.
 #[derive(Clone, Copy, Debug)]
 enum Call {
     Op(Op),
     MemberAuthenticate,
     UserAuthenticate,
+    Client(ClientCall),
+    Grant(GrantCall),
+}
+
+impl Call {
+    /// Whether the call sends the session (B1–B4 in a header, C1–C2 and both authenticates through
+    /// `sessions/authenticate`, the consent grant in its body): then the session is one of its secrets.
+    fn sends_a_session(self) -> bool {
+        !matches!(self, Call::Client(_))
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum ClientCall {
+    Create,
+    Get,
+    Update,
+    Delete,
+    Search,
+    StartRotation,
+    CompleteRotation,
+    CancelRotation,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum GrantCall {
+    MemberStart,
+    MemberDecide,
+    UserStart,
+    UserDecide,
 }
 
 fn call() -> impl Strategy<Value = Call> {
+    use ClientCall::*;
+    use GrantCall::*;
+    let clients = [Create, Get, Update, Delete, Search, StartRotation, CompleteRotation, CancelRotation];
     prop_oneof![
         prop::sample::select(Op::ALL.to_vec()).prop_map(Call::Op),
         Just(Call::MemberAuthenticate),
         Just(Call::UserAuthenticate),
+        prop::sample::select(clients.to_vec()).prop_map(Call::Client),
+        prop::sample::select(vec![MemberStart, MemberDecide, UserStart, UserDecide]).prop_map(Call::Grant),
     ]
+}
+
+/// One Connected Apps client call.
+async fn client_call(which: ClientCall, client: &Client) -> Result<(), Error> {
+    use stytch_connected_apps::models::{CreateClientRequest, SearchClientsRequest, UpdateClientRequest};
+    let apps = client.connected_apps();
+    match which {
+        ClientCall::Create => {
+            apps.create(CreateClientRequest::builder().client_type("third_party".to_owned())).await.map(drop)
+        }
+        ClientCall::Get => apps.get(APP).await.map(drop),
+        ClientCall::Update => {
+            apps.update(APP, UpdateClientRequest::builder().client_name(Some("n".to_owned()))).await.map(drop)
+        }
+        ClientCall::Delete => apps.delete(APP).await.map(drop),
+        ClientCall::Search => apps.search(SearchClientsRequest::builder()).await.map(drop),
+        ClientCall::StartRotation => apps.start_secret_rotation(APP).await.map(drop),
+        ClientCall::CompleteRotation => apps.complete_secret_rotation(APP).await.map(drop),
+        ClientCall::CancelRotation => apps.cancel_secret_rotation(APP).await.map(drop),
+    }
+}
+
+/// One consent-grant call, the session in its body.
+async fn grant_call(which: GrantCall, client: &Client, member: MemberSession, user: UserSession) -> Result<(), Error> {
+    use stytch_connected_apps::models::{
+        MemberAuthorizeRequest, MemberAuthorizeStartRequest, UserAuthorizeRequest, UserAuthorizeStartRequest,
+    };
+    let (redirect, scopes) = ("https://app.example.com/cb".to_owned(), vec!["openid".to_owned()]);
+    match which {
+        GrantCall::MemberStart => {
+            let request = MemberAuthorizeStartRequest::builder()
+                .client_id(APP.to_owned())
+                .redirect_uri(redirect)
+                .response_type("code".to_owned())
+                .scopes(scopes);
+            client.as_member(member).authorize_start(request).await.map(drop)
+        }
+        GrantCall::MemberDecide => {
+            let request = MemberAuthorizeRequest::builder()
+                .client_id(APP.to_owned())
+                .redirect_uri(redirect)
+                .response_type("code".to_owned())
+                .scopes(scopes)
+                .consent_granted(true);
+            client.as_member(member).authorize(request).await.map(drop)
+        }
+        GrantCall::UserStart => {
+            let request = UserAuthorizeStartRequest::builder()
+                .client_id(APP.to_owned())
+                .redirect_uri(redirect)
+                .response_type("code".to_owned())
+                .scopes(scopes);
+            client.as_user(user).authorize_start(request).await.map(drop)
+        }
+        GrantCall::UserDecide => {
+            let request = UserAuthorizeRequest::builder()
+                .client_id(APP.to_owned())
+                .redirect_uri(redirect)
+                .response_type("code".to_owned())
+                .scopes(scopes)
+                .consent_granted(true);
+            client.as_user(user).authorize(request).await.map(drop)
+        }
+    }
 }
 
 async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
@@ -255,8 +357,41 @@ async fn run(call: Call, client: &Client, jwt: bool) -> Result<(), Error> {
         Call::UserAuthenticate => {
             client.as_user(user).verification(SessionVerification::Remote).user_id().await.map(drop)
         }
+        Call::Client(which) => client_call(which, client).await,
+        Call::Grant(which) => grant_call(which, client, member, user).await,
     }
 }
+
+/// A create or rotation answer that holds the secret Stytch returns once but fails to decode (a required field
+/// missing, or the body cut short in the secret): the error keeps neither secret, in any rendering.
+#[tokio::test]
+async fn an_undecodable_create_or_rotation_answer_keeps_no_secret() {
+    let created =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/client_create_200.json"));
+    let started =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/client_rotate_start_200.json"));
+    let (created, started) = (created.unwrap(), started.unwrap());
+    let secret = "secret-test-5fDw2oWpn6HcdNuTB8wEhPmDWcmTpgv7Qx";
+    let next = "secret-test-NextQ9rAa2bCc3dDd4eEe5fFf6gGg7hHh8iJ";
+    let broken = |body: &str| body.replace("\"client_type\"", "\"client_kind\"");
+    let cut = |body: &str, at: &str| body[..body.find(at).unwrap() + 20].to_owned();
+    for (call, body, value) in [
+        (ClientCall::Create, broken(&created), secret),
+        (ClientCall::Create, cut(&created, secret), secret),
+        (ClientCall::StartRotation, broken(&started), next),
+        (ClientCall::StartRotation, cut(&started, next), next),
+    ] {
+        let server = FaultServer::start(vec![Step::json(200, &body)]).await;
+        let err = client_call(call, &client(&server.url)).await.unwrap_err();
+        assert!(matches!(err, Error::UnexpectedBody(_)), "{call:?}: {err:?}");
+        let shown = renderings(&err);
+        assert!(!shown.contains(&value[..20]) && !shown.contains(&value[20..]), "{call:?} leaks the secret: {shown}");
+        assert!(shown.contains(REQUEST_ID_OF_FIXTURES) || shown.contains("client_"), "still useful: {shown}");
+    }
+}
+
+/// The request id the client fixtures carry.
+const REQUEST_ID_OF_FIXTURES: &str = "request-id-test-b05c992f-ebdc-489d-a754-c7e70ba1314";
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
@@ -275,7 +410,10 @@ proptest! {
         prop_assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         prop_assert_eq!(err.error_type().map(|t| t.as_str()), Some("session_authorization_error"), "the envelope decoded");
         let shown = renderings(&err);
-        for secret in &secrets {
+        // The session value is a secret of the calls that send it; the client calls send none, so it is only text
+        // to them (the last of `secrets`).
+        let held = if call.sends_a_session() { &secrets[..] } else { &secrets[..secrets.len() - 1] };
+        for secret in held {
             prop_assert!(!shown.contains(secret.as_str()), "{:?} leaks {:?}:\n{}", call, secret, shown);
         }
     }
@@ -310,6 +448,9 @@ proptest! {
         let Err(err) = outcome else { return Ok(()) };
         let shown = renderings(&err);
         for (plant, _) in &plants {
+            if matches!(plant, Plant::Sent(0)) && !call.sends_a_session() {
+                continue; // a session the call never held is only text to it
+            }
             let secret = plant.secret(jwt);
             prop_assert!(!shown.contains(&secret), "{:?} leaks {:?} ({:?}) from {:?}:\n{}", call, secret, plant, body, shown);
         }

@@ -383,7 +383,11 @@ fn scan_text(text: &str, found: &mut Found) {
                 let content = content_start..end;
                 let decoded = (quote == b'"').then(|| decode_escapes(&text[content.clone()]));
                 found.value(text, content, decoded);
-                (end + 1).min(bytes.len())
+                // `…_secret:"session_token": "v"`: the quoted "value" is followed by a separator, so it may be the
+                // next pair's key (two texts run together). Scan on from inside it, or that key's value is never
+                // seen. (Only then: every other value is skipped whole, which keeps the scan linear.)
+                let after = skip_whitespace(bytes, (end + 1).min(bytes.len()));
+                if separator(bytes, after).is_some() { content_start } else { (end + 1).min(bytes.len()) }
             }
             _ => structured_or_bare_value(text, value_start, line_valued, found),
         };
@@ -744,6 +748,21 @@ mod tests {
         let mut secrets = Secrets::default();
         secrets.add(TOKEN);
         Scrubber::new(&secrets, body.as_bytes()).text(body)
+    }
+
+    /// Found by the redaction property test (a project secret planted right before a JSON pair, inside a string):
+    /// the pair's key must not be taken for the value of the word before it and then skipped.
+    #[test]
+    fn a_key_that_follows_a_credential_shaped_word_keeps_its_value_found() {
+        let body = r#"{"filler":"x Aasecret-test-K9s8T7u6:"session_token": "aaAaA-a_Aa-A"\"A","n":1}"#;
+        let out = Scrubber::new(&Secrets::default(), body.as_bytes()).text(body);
+        assert!(!out.contains("aaAaA-a_Aa-A"), "{out}");
+        for body in [r#"api_secret:"session_token": "aaAaA-a_Aa-A""#, r#"api_secret: 'id_token' = 'aaAaA-a_Aa-A'"#] {
+            let out = scrub(body);
+            assert!(!out.contains("aaAaA-a_Aa-A"), "{body} -> {out}");
+        }
+        // A value followed by something else is still skipped whole (and redacted).
+        assert_eq!(scrub(r#"api_secret: "abcdefgh" and more"#), r#"api_secret: "<redacted>" and more"#);
     }
 
     #[test]
