@@ -8,8 +8,8 @@ use std::process::Output;
 
 use stytch_connected_apps::emulator::{Emulator, Fixture, SEED_APP, SEED_APP_SECRET, SEED_ORGANIZATION};
 use stytch_connected_apps::models::{
-    ConnectedAppClient, CreateClientResponse, DeleteClientResponse, GetClientResponse, RotateSecretResponse,
-    RotateSecretStartResponse, UpdateClientResponse,
+    ConnectedAppClient, CreateClientResponse, DeleteClientResponse, GetClientResponse, RotateSecretCancelResponse,
+    RotateSecretResponse, RotateSecretStartResponse, UpdateClientResponse,
 };
 
 use crate::cli::{env_for, run};
@@ -424,4 +424,74 @@ async fn a_closed_stderr_does_not_turn_a_done_change_into_a_crash() {
     assert_eq!(output.status.code(), Some(0), "not a panic's 101");
     let created: CreateClientResponse = serde_json::from_str(&stdout(&output)).unwrap();
     assert!(created.connected_app.client_secret.is_some());
+}
+
+/// Every clients command in each format, through a whole lifecycle (cancel's success path included): exit 0, JSON
+/// that reads back as the library's type, CSV and a table with the header first and one row per app.
+#[tokio::test]
+async fn every_clients_command_writes_each_format() {
+    for format in ["table", "csv", "json"] {
+        let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+        let run_in = |args: &[&str]| {
+            let mut all = vec!["--format", format, "clients"];
+            all.extend_from_slice(args);
+            let all: Vec<String> = all.into_iter().map(str::to_owned).collect();
+            let emulator = &emulator;
+            async move {
+                let args: Vec<&str> = all.iter().map(String::as_str).collect();
+                let output = run_on(emulator, &args).await;
+                assert_eq!(output.status.code(), Some(0), "{format} {args:?}: {}", stderr(&output));
+                stdout(&output)
+            }
+        };
+        let created = run_in(&["create", "--type", "third_party", "--name", "Formats"]).await;
+        let id = emulator.fixture().connected_apps.into_iter().find(|a| a.name == "Formats").unwrap().connected_app_id;
+        let outputs = [
+            ("create", created, 1),
+            ("get", run_in(&["get", &id]).await, 1),
+            ("list", run_in(&["list"]).await, 3),
+            ("update", run_in(&["update", &id, "--description", "d"]).await, 1),
+            ("start", run_in(&["rotate-secret", "start", &id]).await, 1),
+            ("complete", run_in(&["rotate-secret", "complete", &id, "--yes"]).await, 1),
+            ("start again", run_in(&["rotate-secret", "start", &id]).await, 1),
+            ("cancel", run_in(&["rotate-secret", "cancel", &id, "--yes"]).await, 1),
+            ("delete", run_in(&["delete", &id, "--yes"]).await, 1),
+        ];
+        for (what, out, rows) in outputs {
+            match format {
+                "json" => {
+                    let value: serde_json::Value =
+                        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{what}: {e}: {out}"));
+                    match what {
+                        "create" => drop(serde_json::from_value::<CreateClientResponse>(value).unwrap()),
+                        "get" => drop(serde_json::from_value::<GetClientResponse>(value).unwrap()),
+                        "list" => {
+                            assert_eq!(serde_json::from_value::<Vec<ConnectedAppClient>>(value).unwrap().len(), 3)
+                        }
+                        "update" => drop(serde_json::from_value::<UpdateClientResponse>(value).unwrap()),
+                        "start" | "start again" => {
+                            drop(serde_json::from_value::<RotateSecretStartResponse>(value).unwrap())
+                        }
+                        "complete" => drop(serde_json::from_value::<RotateSecretResponse>(value).unwrap()),
+                        "cancel" => {
+                            let cancelled: RotateSecretCancelResponse = serde_json::from_value(value).unwrap();
+                            assert_eq!(cancelled.connected_app.next_client_secret_last_four, None);
+                        }
+                        _ => drop(serde_json::from_value::<DeleteClientResponse>(value).unwrap()),
+                    }
+                }
+                _ => {
+                    let lines: Vec<&str> = out.lines().collect();
+                    assert_eq!(lines.len(), rows + 1, "{format} {what}: {out}");
+                    assert!(lines[0].starts_with("client_id"), "{format} {what}: {out}");
+                    let separator = if format == "csv" { "," } else { "  " };
+                    assert!(
+                        lines[1].starts_with(&format!("{id}{separator}")) || what == "list",
+                        "{format} {what}: {out}"
+                    );
+                }
+            }
+        }
+        assert!(app_of(&emulator, &id).is_none(), "deleted at the end");
+    }
 }

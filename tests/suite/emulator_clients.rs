@@ -104,6 +104,27 @@ async fn a_rotation_keeps_both_secrets_until_it_completes_and_a_cancel_drops_the
     assert!(introspect_as(&client, &token, SEED_APP, &next).await.unwrap());
 }
 
+/// The rotation's promise on a failure halfway: a completion that fails (here a 503 before Stytch ran it) leaves the
+/// rotation under way, both secrets working, and `get` says so; completing again finishes it.
+#[tokio::test]
+async fn a_completion_that_fails_halfway_leaves_both_secrets_working() {
+    let (emulator, client) = start().await;
+    let token = emulator.issue_member_access_token(SEED_ORGANIZATION, SEED_ADMIN, SEED_APP, &["openid"]).unwrap();
+    let apps = client.connected_apps();
+    let next = apps.start_secret_rotation(SEED_APP).await.unwrap().connected_app.next_client_secret.into_exposed();
+    emulator.script(Endpoint::CompleteSecretRotation, [Fault::status(503)]);
+    let err = apps.complete_secret_rotation(SEED_APP).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert!(!err.is_retryable(), "a completion may have run: read the app back before trying again");
+    let state = apps.get(SEED_APP).await.unwrap().connected_app;
+    assert_eq!(state.next_client_secret_last_four.as_deref(), Some(&next[next.len() - 4..]), "still under way");
+    assert!(introspect_as(&client, &token, SEED_APP, SEED_APP_SECRET).await.unwrap());
+    assert!(introspect_as(&client, &token, SEED_APP, &next).await.unwrap());
+    apps.complete_secret_rotation(SEED_APP).await.unwrap();
+    assert!(introspect_as(&client, &token, SEED_APP, &next).await.unwrap());
+    assert!(introspect_as(&client, &token, SEED_APP, SEED_APP_SECRET).await.is_err());
+}
+
 #[tokio::test]
 async fn a_deleted_app_leaves_every_consent_list_and_its_tokens_turn_inactive() {
     let (emulator, client) = start().await;

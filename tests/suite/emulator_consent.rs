@@ -139,7 +139,11 @@ async fn a_user_grants_consent_by_id_and_c1_lists_it() {
     let c1 = client.consumer().user_connected_apps(SEED_USER).await.unwrap();
     let apps: Vec<(String, String)> =
         c1.connected_apps.into_iter().map(|a| (a.connected_app_id, a.scopes_granted)).collect();
-    assert!(apps.contains(&(app, "openid email".to_owned())), "{apps:?}");
+    assert!(apps.contains(&(app.clone(), "openid email".to_owned())), "{apps:?}");
+    // C2 revokes the consent the grant recorded: C1 no longer lists it.
+    client.consumer().revoke_user_connected_app(SEED_USER, &app).await.unwrap();
+    let c1 = client.consumer().user_connected_apps(SEED_USER).await.unwrap();
+    assert!(!listed(c1.connected_apps.into_iter().map(|a| a.connected_app_id), &app));
 }
 
 #[tokio::test]

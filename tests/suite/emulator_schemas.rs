@@ -112,7 +112,12 @@ async fn call_with(
 ) -> (u16, Value) {
     let http = reqwest::Client::new();
     let url = format!("{}{path}", emulator.url());
-    let mut request = if method == "post" { http.post(url).json(&body) } else { http.get(url) };
+    let mut request = match method {
+        "post" => http.post(url).json(&body),
+        "put" => http.put(url).json(&body),
+        "delete" => http.delete(url),
+        _ => http.get(url),
+    };
     request = request.basic_auth(emulator.project_id(), Some(secret));
     if let Some((name, value)) = session {
         request = request.header(name, value);
@@ -291,4 +296,89 @@ fn the_validator_catches_shape_errors() {
             "body.status_code: not an integer: \"200\"",
         ]
     );
+}
+
+/// The Connected Apps clients and the consent grant, through a whole lifecycle: each answer validates against the
+/// vendored spec and against the upstream document its operation comes from (the Consumer document for the clients
+/// and the consumer grant, the B2B document for the member grant); an error against the vendored envelope.
+#[tokio::test]
+async fn the_clients_and_consent_answers_validate_against_the_specs() {
+    let (vendored, consumer, upstream_b2b) = (b2b_spec(), consumer_spec(), upstream_b2b_spec());
+    let emulator = Emulator::start(Fixture::seed()).await.unwrap();
+    let redirect = "https://partner.example.com/cb";
+    let mut problems = Vec::new();
+    let mut check = |method: &str, template: &str, upstream: &Value, status: u16, body: &Value, at: &str| {
+        assert_eq!(status, 200, "{at}: {body}");
+        validate(
+            &vendored,
+            response_schema(&vendored, method, template, 200),
+            body,
+            &format!("{at} (vendored)"),
+            &mut problems,
+        );
+        validate(
+            upstream,
+            response_schema(upstream, method, template, 200),
+            body,
+            &format!("{at} (upstream)"),
+            &mut problems,
+        );
+    };
+    let clients = "/v1/connected_apps/clients";
+    let one = "/v1/connected_apps/clients/{client_id}";
+    let create = json!({"client_type": "third_party", "client_name": "Schema", "redirect_urls": [redirect],
+                        "client_description": "d", "full_access_allowed": false});
+    let (status, created) = call_with(&emulator, "post", clients, None, SEED_SECRET, create).await;
+    check("post", clients, &consumer, status, &created, "create");
+    let id = created["connected_app"]["client_id"].as_str().unwrap().to_owned();
+    let path = format!("{clients}/{id}");
+    let (status, body) = call(&emulator, "get", &path, None, SEED_SECRET).await;
+    check("get", one, &consumer, status, &body, "get");
+    let update = json!({"client_name": "Schema 2", "logo_url": "https://partner.example.com/logo.png"});
+    let (status, body) = call_with(&emulator, "put", &path, None, SEED_SECRET, update).await;
+    check("put", one, &consumer, status, &body, "update");
+    let (status, body) =
+        call_with(&emulator, "post", &format!("{clients}/search"), None, SEED_SECRET, json!({"limit": 1})).await;
+    check("post", "/v1/connected_apps/clients/search", &consumer, status, &body, "search");
+    for (step, template) in [
+        ("rotate/start", "/v1/connected_apps/clients/{client_id}/secrets/rotate/start"),
+        ("rotate", "/v1/connected_apps/clients/{client_id}/secrets/rotate"),
+        ("rotate/start", "/v1/connected_apps/clients/{client_id}/secrets/rotate/start"),
+        ("rotate/cancel", "/v1/connected_apps/clients/{client_id}/secrets/rotate/cancel"),
+    ] {
+        let (status, body) = call(&emulator, "post", &format!("{path}/secrets/{step}"), None, SEED_SECRET).await;
+        check("post", template, &consumer, status, &body, step);
+    }
+
+    let ask =
+        json!({"client_id": id, "redirect_uri": redirect, "response_type": "code", "scopes": ["openid", "profile"]});
+    let mut member = ask.clone();
+    member["organization_id"] = json!(SEED_ORGANIZATION);
+    member["member_id"] = json!(SEED_ADMIN);
+    let mut user = ask.clone();
+    user["user_id"] = json!(SEED_USER);
+    for (prefix, upstream, request) in [("/v1/b2b/idp", &upstream_b2b, member), ("/v1/idp", &consumer, user)] {
+        let start = format!("{prefix}/oauth/authorize/start");
+        let (status, body) = call_with(&emulator, "post", &start, None, SEED_SECRET, request.clone()).await;
+        check("post", &start, upstream, status, &body, &start);
+        let decide = format!("{prefix}/oauth/authorize");
+        let mut granted = request.clone();
+        granted["consent_granted"] = json!(true);
+        granted["state"] = json!("s");
+        let (status, body) = call_with(&emulator, "post", &decide, None, SEED_SECRET, granted).await;
+        check("post", &decide, upstream, status, &body, &decide);
+        let mut refused = request;
+        refused["consent_granted"] = json!(false);
+        let (status, body) = call_with(&emulator, "post", &decide, None, SEED_SECRET, refused).await;
+        check("post", &decide, upstream, status, &body, &format!("{decide} refused"));
+    }
+
+    let (status, body) = call(&emulator, "delete", &path, None, SEED_SECRET).await;
+    check("delete", one, &consumer, status, &body, "delete");
+    let (status, body) = call(&emulator, "get", &path, None, SEED_SECRET).await;
+    assert_eq!(status, 404, "{body}");
+    let b1 = "/v1/b2b/organizations/{organization_id}/connected_apps";
+    validate(&vendored, response_schema(&vendored, "get", b1, 404), &body, "get after delete", &mut problems);
+    assert_eq!(body["error_type"], "connected_app_not_found");
+    assert!(problems.is_empty(), "the emulator's answers do not match the specs:\n{}", problems.join("\n"));
 }
