@@ -21,15 +21,6 @@ fn client_path(id: &str) -> String {
     format!("/v1/connected_apps/clients/{id}")
 }
 
-async fn mount(server: &httpmock::MockServer, expect: Expect, status: u16, body: Value) -> httpmock::Mock<'_> {
-    server
-        .mock_async(move |when, then| {
-            expect.matcher(when);
-            then.status(status).json_body(body);
-        })
-        .await
-}
-
 /// A client that retries quickly (the default policy's attempts, without its waits).
 fn retrying(server: &httpmock::MockServer) -> Client {
     Client::builder(PROJECT_ID, SECRET)

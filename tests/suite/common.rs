@@ -447,3 +447,13 @@ impl RecordingSleep {
         self.0.lock().unwrap().iter().map(std::time::Duration::as_millis).collect()
     }
 }
+
+/// A mock that requires exactly `expect` (the SDK's request) and answers `status` with `body`.
+pub async fn mount(server: &MockServer, expect: Expect, status: u16, body: serde_json::Value) -> httpmock::Mock<'_> {
+    server
+        .mock_async(move |when, then| {
+            expect.matcher(when);
+            then.status(status).json_body(body);
+        })
+        .await
+}

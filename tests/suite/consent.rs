@@ -113,16 +113,7 @@ async fn user_authorize_start_by_session_jwt_and_by_id() {
         "consent_required": false, "scope_results": [], "status_code": 200});
     let mut mocks = Vec::new();
     for body in [by_jwt, by_id] {
-        let expect = Expect::post_json("/v1/idp/oauth/authorize/start", body);
-        let answer = answer.clone();
-        mocks.push(
-            server
-                .mock_async(move |when, then| {
-                    expect.matcher(when);
-                    then.status(200).json_body(answer);
-                })
-                .await,
-        );
+        mocks.push(mount(&server, Expect::post_json("/v1/idp/oauth/authorize/start", body), 200, answer.clone()).await);
     }
     let request = || {
         UserAuthorizeStartRequest::builder()
@@ -189,16 +180,7 @@ async fn user_authorize_by_session_token_and_by_id_sends_exactly_the_decision() 
                         "redirect_uri": format!("{REDIRECT}?code={CODE}&state=xyz")});
     let mut mocks = Vec::new();
     for body in [by_token, by_id] {
-        let expect = Expect::post_json("/v1/idp/oauth/authorize", body);
-        let answer = answer.clone();
-        mocks.push(
-            server
-                .mock_async(move |when, then| {
-                    expect.matcher(when);
-                    then.status(200).json_body(answer);
-                })
-                .await,
-        );
+        mocks.push(mount(&server, Expect::post_json("/v1/idp/oauth/authorize", body), 200, answer.clone()).await);
     }
     let decision = || {
         UserAuthorizeRequest::builder()

@@ -91,7 +91,8 @@ async fn dispatch(format: Format, apps: &ConnectedApps<'_>, command: &Clients) -
             if confirm.dry_run {
                 output::write(format, &app, app_rows(std::slice::from_ref(&app)))?;
                 eprintln!(
-                    "dry run: this Connected App would be deleted, with every consent to it; nothing was sent but the read"
+                    "dry run: this Connected App would be deleted, with every consent to it; nothing was sent but \
+                     the read"
                 );
                 return Ok(Exit::Done);
             }

@@ -1,6 +1,7 @@
 //! Writing results to stdout: JSON (the library's types, exact), CSV, or an aligned table. Server-provided text is
 //! escaped in tables and CSV, so an app name cannot move the cursor, retitle the terminal or reorder what it shows;
-//! CSV cells cannot start a spreadsheet formula; JSON writes such characters as `\uXXXX` escapes (the same strings).
+//! CSV cells cannot start a spreadsheet formula; JSON writes such characters as JSON escapes (`\u009b`): the same
+//! strings.
 
 use std::io::Write;
 
@@ -117,9 +118,10 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The same JSON value, with every non-ASCII character that [`escape`] would escape (C1 controls such as the
-/// one-character CSI U+009B, line separators, bidirectional and invisible characters) written as a `\uXXXX` escape:
-/// nothing a terminal acts on reaches it, and a JSON reader gets the exact same strings. (serde_json escapes the
-/// ASCII controls itself; non-ASCII characters occur only inside strings, where an escape means the same.)
+/// one-character CSI U+009B, line separators, bidirectional and invisible characters) written as a JSON escape
+/// (`\u009b`): nothing a terminal acts on reaches it, and a JSON reader gets the exact same strings. (serde_json
+/// escapes the ASCII controls itself; non-ASCII characters occur only inside strings, where an escape means the
+/// same.)
 fn json_for_terminal(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
