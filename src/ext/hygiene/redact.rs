@@ -383,14 +383,31 @@ fn scan_text(text: &str, found: &mut Found) {
                 let content = content_start..end;
                 let decoded = (quote == b'"').then(|| decode_escapes(&text[content.clone()]));
                 found.value(text, content, decoded);
-                // `…_secret:"session_token": "v"`: the quoted "value" is followed by a separator, so it may be the
-                // next pair's key (two texts run together). Scan on from inside it, or that key's value is never
-                // seen. (Only then: every other value is skipped whole, which keeps the scan linear.)
+                // `…_secret:"session_token": "v"`: the quoted "value" is followed by a separator, so its last word
+                // may be the next pair's key (two texts run together). Scan on from that word, or that key's value
+                // is never seen; only from that word, so that nothing else inside the quotes can take a value that
+                // runs past them and swallow the pair after.
                 let after = skip_whitespace(bytes, (end + 1).min(bytes.len()));
-                if separator(bytes, after).is_some() { content_start } else { (end + 1).min(bytes.len()) }
+                let next = (end + 1).min(bytes.len());
+                if separator(bytes, after).is_some() { last_word_start(bytes, content_start, end) } else { next }
             }
             _ => structured_or_bare_value(text, value_start, line_valued, found),
         };
+    }
+}
+
+/// The start of the word (word bytes, or `\u00XX` escapes of them) that ends at `end`, not before `floor`; `end`
+/// when no word ends there.
+fn last_word_start(bytes: &[u8], floor: usize, end: usize) -> usize {
+    let mut i = end;
+    loop {
+        if i > floor && is_word(bytes[i - 1]) {
+            i -= 1;
+        } else if i >= floor + 6 && escaped_word_char(bytes, i - 6).is_some() {
+            i -= 6;
+        } else {
+            return i;
+        }
     }
 }
 
@@ -760,6 +777,17 @@ mod tests {
         for body in [r#"api_secret:"session_token": "aaAaA-a_Aa-A""#, r#"api_secret: 'id_token' = 'aaAaA-a_Aa-A'"#] {
             let out = scrub(body);
             assert!(!out.contains("aaAaA-a_Aa-A"), "{body} -> {out}");
+        }
+        // What is inside the quotes before that last word cannot take a value that runs past them and swallow
+        // the pair after (found by review: each of these leaked the second copy).
+        for body in [
+            r#"api_secret:"token:'" = 1 session_token=SECRETVALUE1 it's echoed: SECRETVALUE1"#,
+            r#"api_secret:"<token>x" : 1 session_token=SECRETVALUE1 <b> SECRETVALUE1"#,
+            r#"api_secret:"token:\"x" : 1 session_token=SECRETVALUE1 \" SECRETVALUE1"#,
+            r#"api_secret:"token:'x session_token" : 'SECRETVALUE1' it's SECRETVALUE1"#,
+        ] {
+            let out = scrub(body);
+            assert!(!out.contains("SECRETVALUE1"), "{body} -> {out}");
         }
         // A value followed by something else is still skipped whole (and redacted).
         assert_eq!(scrub(r#"api_secret: "abcdefgh" and more"#), r#"api_secret: "<redacted>" and more"#);
