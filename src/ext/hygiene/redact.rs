@@ -312,6 +312,10 @@ fn scan_json(text: &str, known: &[String], found: &mut Found) {
                         i = after;
                         continue;
                     }
+                    // A key can hold a pair too (`{"note: \"session_token\": \"v\"": 1}`): cut it like a string.
+                    if token.decoded.contains([':', '=']) && holds_pair(&token.decoded, found) {
+                        found.spans.push(token.content.clone());
+                    }
                     last_key = token.decoded;
                 } else if is_credential_key(&token.decoded)
                     && (NAME_KEYS.contains(&last_key.as_str()) || opens_array(bytes, i))
@@ -789,6 +793,10 @@ mod tests {
             let out = scrub(body);
             assert!(!out.contains("SECRETVALUE1"), "{body} -> {out}");
         }
+        // A JSON key that holds a pair: its value is cut wherever it shows.
+        let body = r#"{"api_secret:\"session_token\": \"SECRETVALUE1\"": 1, "echo": "SECRETVALUE1"}"#;
+        let out = Scrubber::new(&Secrets::default(), body.as_bytes()).text(body);
+        assert!(!out.contains("SECRETVALUE1"), "{out}");
         // A value followed by something else is still skipped whole (and redacted).
         assert_eq!(scrub(r#"api_secret: "abcdefgh" and more"#), r#"api_secret: "<redacted>" and more"#);
     }
